@@ -1,0 +1,120 @@
+import type { ApiKeyRecord, ApiKeyScope, Workspace } from '../core/auth/workspace.js';
+import type { CatalogItem } from '../core/catalog/catalog-item.js';
+import type { EventType, StoredEvent } from '../core/events/event.js';
+import type { EventRejection } from '../core/events/event-rejection.js';
+import type { IdentifierKind, MergeRecord } from '../core/identity/identity.js';
+import type { ComputedTraitDefinition } from '../core/profiles/computed-trait.js';
+import type { ProfileFeatures } from '../core/features/compute-features.js';
+import type { ProfileState } from '../core/profiles/profile-state.js';
+import type { ApiKeyId, ProfileId, WorkspaceId } from '../core/shared/ids.js';
+import type { JsonValue } from '../core/shared/json.js';
+import type { EpochMs } from '../core/shared/time.js';
+import type { TimelineCursor } from '../ports/event-store.js';
+
+/** Who is calling: resolved from an API key. */
+export interface AuthContext {
+  readonly workspaceId: WorkspaceId;
+  readonly keyId: ApiKeyId;
+  readonly scope: ApiKeyScope;
+}
+
+export interface IngestRequest {
+  readonly workspaceId: WorkspaceId;
+  /** The events as received (unknown until validated). */
+  readonly events: readonly unknown[];
+  readonly receivedAtMs: EpochMs;
+  /** For /v1/track etc.: the type the route implies (an event's own `type` must agree or be absent). */
+  readonly impliedType: EventType | null;
+  /** Batch-level `sentAt`, used when an event has none of its own (Segment puts it on the batch). */
+  readonly batchSentAt: unknown;
+}
+
+export interface IngestRejectedEvent extends EventRejection {
+  /** Position of the event in the request's batch (0-based). */
+  readonly index: number;
+}
+
+export interface IngestOutcome {
+  /** New events stored and applied to profiles. */
+  readonly accepted: number;
+  /** Events whose messageId was already stored (retries): acknowledged, not applied again. */
+  readonly duplicates: number;
+  readonly rejected: readonly IngestRejectedEvent[];
+}
+
+/** How a profile is looked up from outside. */
+export interface ProfileLookup {
+  readonly kind: IdentifierKind | 'profile_id';
+  readonly value: string;
+}
+
+export interface ProfileView {
+  readonly profileId: ProfileId;
+  readonly state: ProfileState;
+  readonly traits: Readonly<Record<string, JsonValue>>;
+  readonly features: ProfileFeatures;
+  readonly computedTraits: Readonly<Record<string, JsonValue>>;
+  readonly identities: readonly { readonly kind: IdentifierKind; readonly value: string; readonly firstSeenMs: EpochMs }[];
+  readonly merges: readonly MergeRecord[];
+}
+
+export interface TimelineView {
+  readonly events: readonly StoredEvent[];
+  readonly next: TimelineCursor | null;
+}
+
+export interface CreatedKey {
+  readonly record: ApiKeyRecord;
+  /** The secret, shown once. */
+  readonly secret: string;
+}
+
+export interface CatalogUpsertOutcome {
+  readonly accepted: number;
+  readonly rejected: readonly { readonly index: number; readonly field: string | null; readonly message: string }[];
+}
+
+export interface HealthView {
+  readonly status: 'ok';
+  readonly storage: string;
+  readonly uptimeMs: number;
+  readonly ingestQueueDepth: number;
+}
+
+/**
+ * The use cases, as the HTTP server, the CLI and the dashboard see them. Every face calls these;
+ * none reaches a store directly.
+ */
+export interface AttuneApp {
+  authenticate(secret: string): Promise<AuthContext | null>;
+  ingest(request: IngestRequest): Promise<IngestOutcome>;
+  getProfile(workspace: WorkspaceId, lookup: ProfileLookup, nowMs: EpochMs): Promise<ProfileView | null>;
+  getTimeline(
+    workspace: WorkspaceId,
+    lookup: ProfileLookup,
+    opts: { readonly limit: number; readonly before: TimelineCursor | null },
+  ): Promise<TimelineView | null>;
+  listProfiles(
+    workspace: WorkspaceId,
+    opts: { readonly afterId: ProfileId | null; readonly limit: number },
+  ): Promise<readonly ProfileState[]>;
+  countProfiles(workspace: WorkspaceId): Promise<number>;
+  createKey(input: { readonly workspaceId: WorkspaceId; readonly name: string; readonly scope: ApiKeyScope }): Promise<CreatedKey>;
+  listKeys(workspace: WorkspaceId): Promise<readonly ApiKeyRecord[]>;
+  revokeKey(workspace: WorkspaceId, id: ApiKeyId): Promise<boolean>;
+  upsertCatalog(workspace: WorkspaceId, items: readonly unknown[]): Promise<CatalogUpsertOutcome>;
+  getCatalogItem(workspace: WorkspaceId, id: string): Promise<CatalogItem | null>;
+  listCatalog(
+    workspace: WorkspaceId,
+    opts: { readonly afterId: string | null; readonly limit: number; readonly category: string | null },
+  ): Promise<readonly CatalogItem[]>;
+  deleteCatalogItem(workspace: WorkspaceId, id: string): Promise<boolean>;
+  listComputedTraits(workspace: WorkspaceId): Promise<readonly ComputedTraitDefinition[]>;
+  /** Saves a definition (validated) and recomputes it on every profile. */
+  putComputedTrait(workspace: WorkspaceId, definition: unknown): Promise<ComputedTraitDefinition>;
+  deleteComputedTrait(workspace: WorkspaceId, name: string): Promise<boolean>;
+  listWorkspaces(): Promise<readonly Workspace[]>;
+  health(): HealthView;
+  /** Stops accepting events, flushes what was acknowledged, and closes storage. */
+  close(): Promise<void>;
+}
