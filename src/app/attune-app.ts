@@ -74,6 +74,25 @@ export interface CatalogUpsertOutcome {
   readonly rejected: readonly { readonly index: number; readonly field: string | null; readonly message: string }[];
 }
 
+export interface BootstrapOutcome {
+  readonly workspace: Workspace;
+  /** Secrets generated now (absent for keys supplied by the caller). Shown once. */
+  readonly generated: readonly CreatedKey[];
+  readonly supplied: readonly ApiKeyRecord[];
+}
+
+export interface RebuildProgress {
+  readonly eventsDone: number;
+  readonly eventsTotal: number;
+}
+
+export interface RebuildOutcome {
+  readonly events: number;
+  readonly profiles: number;
+  readonly merges: number;
+  readonly elapsedMs: number;
+}
+
 export interface HealthView {
   readonly status: 'ok';
   readonly storage: string;
@@ -114,6 +133,17 @@ export interface AttuneApp {
   putComputedTrait(workspace: WorkspaceId, definition: unknown): Promise<ComputedTraitDefinition>;
   deleteComputedTrait(workspace: WorkspaceId, name: string): Promise<boolean>;
   listWorkspaces(): Promise<readonly Workspace[]>;
+  /**
+   * First start: creates workspace `default` when the store has none, with an admin and a write key.
+   * Given secrets (ATTUNE_ADMIN_KEY / ATTUNE_WRITE_KEY) become those keys; otherwise keys are generated
+   * and returned here once (the caller prints them). Returns null when a workspace already existed.
+   */
+  bootstrap(input: { readonly adminSecret: string | null; readonly writeSecret: string | null }): Promise<BootstrapOutcome | null>;
+  /**
+   * Replays the event log of a workspace into fresh identities and profiles (`attune rebuild`).
+   * The result must equal what live ingestion produced.
+   */
+  rebuild(workspace: WorkspaceId, onProgress: (progress: RebuildProgress) => void): Promise<RebuildOutcome>;
   health(): HealthView;
   /** Stops accepting events, flushes what was acknowledged, and closes storage. */
   close(): Promise<void>;

@@ -1,0 +1,22 @@
+/** The slice of configuration the use cases need (main.ts maps the full config onto it). */
+export interface AppConfig {
+  readonly ingest: {
+    /** Largest accepted event, in bytes of UTF-8 JSON (Segment: 32 KB). */
+    readonly maxEventBytes: number;
+    /** Events waiting for a commit before new requests get 503 + Retry-After. */
+    readonly maxQueuedEvents: number;
+    /** Most events written in one transaction (group commit). */
+    readonly maxEventsPerCommit: number;
+    /** What to keep of `context.ip`: keep, reduce (IPv4 /24, IPv6 /48) or drop. */
+    readonly ip: 'keep' | 'reduce' | 'drop';
+  };
+  readonly profiles: {
+    /** Profiles kept in memory by the ingest writer to avoid reading them back on every batch. */
+    readonly cacheSize: number;
+  };
+}
+
+export const DEFAULT_APP_CONFIG: AppConfig = {
+  ingest: { maxEventBytes: 32 * 1024, maxQueuedEvents: 50_000, maxEventsPerCommit: 5_000, ip: 'reduce' },
+  profiles: { cacheSize: 100_000 },
+};
