@@ -36,6 +36,14 @@ export interface EventStore {
   ): Promise<TimelinePage>;
   /** Re-attributes every event of `from` to `to` (identity merge). Returns how many moved. */
   reassignProfile(workspace: WorkspaceId, from: ProfileId, to: ProfileId): Promise<number>;
+  /**
+   * Sets the profile of stored events, by seq (used by `rebuild`, which re-derives every event's
+   * profile from a fresh identity graph).
+   */
+  setProfileIds(
+    workspace: WorkspaceId,
+    updates: readonly { readonly seq: number; readonly profileId: ProfileId }[],
+  ): Promise<void>;
   /** The whole log in arrival order (seq > afterSeq), `limit` at a time: the input of `rebuild`. */
   scan(workspace: WorkspaceId, opts: { readonly afterSeq: number; readonly limit: number }): Promise<readonly StoredEvent[]>;
   count(workspace: WorkspaceId): Promise<number>;

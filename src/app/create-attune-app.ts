@@ -1,0 +1,147 @@
+import type { ApiKeyScope, Workspace } from '../core/auth/workspace.js';
+import { parseCatalogItem } from '../core/catalog/parse-catalog-item.js';
+import type { CatalogItem } from '../core/catalog/catalog-item.js';
+import { parseComputedTraitDefinition } from '../core/profiles/computed-trait.js';
+import type { ProfileSpec } from '../core/profiles/profile-spec.js';
+import { DEFAULT_PROFILE_SPEC } from '../core/profiles/profile-spec.js';
+import type { WorkspaceId } from '../core/shared/ids.js';
+import { DEFAULT_WORKSPACE_ID } from '../core/shared/ids.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Storage } from '../ports/storage.js';
+import type { AppConfig } from './app-config.js';
+import { AppError } from './app-error.js';
+import type { AttuneApp, CatalogUpsertOutcome, CreatedKey } from './attune-app.js';
+import { generateSecret, makeKeyRecord } from './auth/api-keys.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import { ingestEvents } from './ingest/ingest-events.js';
+import { createIngestWriter } from './ingest/ingest-writer.js';
+import { getProfileView, resolveLookup } from './profiles/get-profile.js';
+import { createProfileCache } from './profiles/profile-cache.js';
+import { listAllProfileIds, rebuildWorkspace, refoldProfiles } from './rebuild-workspace.js';
+
+export interface AttuneAppDeps {
+  readonly storage: Storage;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly config: AppConfig;
+}
+
+const AUTH_CACHE_TTL_MS = 5_000;
+
+/** Wires the use cases over one opened storage. The only stateful parts: the writer and the caches. */
+export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
+  const { storage, clock, logger, config } = deps;
+  const startedAtMs = clock.nowMs();
+  const cache = createProfileCache(config.profiles.cacheSize);
+  const auth = createAuthenticator({ workspaces: storage.read.workspaces, ttlMs: AUTH_CACHE_TTL_MS, maxEntries: 10_000 });
+  const specs = new Map<WorkspaceId, ProfileSpec>();
+  const specFor = async (workspace: WorkspaceId): Promise<ProfileSpec> => {
+    const cached = specs.get(workspace);
+    if (cached !== undefined) return cached;
+    const spec: ProfileSpec = { ...DEFAULT_PROFILE_SPEC, computedTraits: await storage.read.computedTraits.list(workspace) };
+    specs.set(workspace, spec);
+    return spec;
+  };
+  const writer = createIngestWriter({ uow: storage.uow, cache, logger, specFor, config: config.ingest });
+
+  const createKey = async (input: { workspaceId: WorkspaceId; name: string; scope: ApiKeyScope; secret?: string }): Promise<CreatedKey> => {
+    const secret = input.secret ?? generateSecret(input.scope);
+    const record = makeKeyRecord({ workspaceId: input.workspaceId, name: input.name, scope: input.scope, secret, nowMs: clock.nowMs() });
+    await storage.uow.run('keys:create', (stores) => stores.workspaces.putKey(record));
+    auth.invalidate();
+    return { record, secret };
+  };
+
+  /** Recomputes every profile of the workspace with its current spec (after computed traits change). */
+  const refoldWorkspace = async (workspace: WorkspaceId): Promise<void> => {
+    await writer.exclusive(async () => {
+      specs.delete(workspace);
+      cache.clearWorkspace(workspace);
+      await refoldProfiles({ storage, spec: await specFor(workspace) }, workspace, await listAllProfileIds(storage, workspace));
+    });
+  };
+
+  return {
+    authenticate: (secret) => auth.authenticate(secret, clock.nowMs()),
+    ingest: (request) => ingestEvents({ writer, config: config.ingest }, request),
+    async getProfile(workspace, lookup, nowMs) {
+      return getProfileView(storage.read, workspace, { lookup, nowMs, spec: await specFor(workspace) });
+    },
+    async getTimeline(workspace, lookup, opts) {
+      const profileId = await resolveLookup(storage.read, workspace, lookup);
+      if (profileId === null) return null;
+      const exists = (await storage.read.profiles.getMany(workspace, [profileId])).has(profileId);
+      return exists ? storage.read.events.listTimeline(workspace, profileId, opts) : null;
+    },
+    listProfiles: (workspace, opts) => storage.read.profiles.list(workspace, opts),
+    countProfiles: (workspace) => storage.read.profiles.count(workspace),
+    createKey: (input) => createKey(input),
+    listKeys: (workspace) => storage.read.workspaces.listKeys(workspace),
+    async revokeKey(workspace, id) {
+      const key = await storage.read.workspaces.getKey(id);
+      if (key === null || key.workspaceId !== workspace || key.revokedAtMs !== null) return false;
+      await storage.uow.run('keys:revoke', (stores) => stores.workspaces.putKey({ ...key, revokedAtMs: clock.nowMs() }));
+      auth.invalidate();
+      return true;
+    },
+    async upsertCatalog(workspace, raws): Promise<CatalogUpsertOutcome> {
+      const nowMs = clock.nowMs();
+      const items: CatalogItem[] = [];
+      const rejected: { index: number; field: string | null; message: string }[] = [];
+      raws.forEach((raw, index) => {
+        const parsed = parseCatalogItem(raw, nowMs);
+        if (parsed.ok) items.push(parsed.value);
+        else rejected.push({ index, ...parsed.error });
+      });
+      if (items.length > 0) await storage.uow.run('catalog:upsert', (stores) => stores.catalog.putMany(workspace, items));
+      return { accepted: items.length, rejected };
+    },
+    async getCatalogItem(workspace, id) {
+      return (await storage.read.catalog.getMany(workspace, [id])).get(id) ?? null;
+    },
+    listCatalog: (workspace, opts) => storage.read.catalog.list(workspace, opts),
+    async deleteCatalogItem(workspace, id) {
+      return (await storage.uow.run('catalog:delete', (stores) => stores.catalog.deleteMany(workspace, [id]))) > 0;
+    },
+    listComputedTraits: (workspace) => storage.read.computedTraits.list(workspace),
+    async putComputedTrait(workspace, raw) {
+      const parsed = parseComputedTraitDefinition(raw);
+      if (!parsed.ok) {
+        throw new AppError('ERR_COMPUTED_TRAIT_INVALID', 'The computed trait definition is invalid', { details: parsed.error });
+      }
+      await storage.uow.run('computed-traits:put', (stores) => stores.computedTraits.put(workspace, parsed.value));
+      await refoldWorkspace(workspace);
+      return parsed.value;
+    },
+    async deleteComputedTrait(workspace, name) {
+      const deleted = await storage.uow.run('computed-traits:delete', (stores) => stores.computedTraits.delete(workspace, name));
+      if (deleted) await refoldWorkspace(workspace);
+      return deleted;
+    },
+    listWorkspaces: () => storage.read.workspaces.listWorkspaces(),
+    async bootstrap(input) {
+      if ((await storage.read.workspaces.listWorkspaces()).length > 0) return null;
+      const workspace: Workspace = { id: DEFAULT_WORKSPACE_ID, name: 'default', createdAtMs: clock.nowMs() };
+      await storage.uow.run('bootstrap', (stores) => stores.workspaces.putWorkspace(workspace));
+      const admin = await createKey({ workspaceId: workspace.id, name: 'admin', scope: 'admin', ...(input.adminSecret === null ? {} : { secret: input.adminSecret }) });
+      const write = await createKey({ workspaceId: workspace.id, name: 'write', scope: 'write', ...(input.writeSecret === null ? {} : { secret: input.writeSecret }) });
+      const generated = [input.adminSecret === null ? admin : null, input.writeSecret === null ? write : null].filter((k) => k !== null);
+      const supplied = [input.adminSecret === null ? null : admin.record, input.writeSecret === null ? null : write.record].filter((k) => k !== null);
+      logger.info('workspace created', { workspace: workspace.id, generatedKeys: generated.length });
+      return { workspace, generated, supplied };
+    },
+    async rebuild(workspace, onProgress) {
+      return writer.exclusive(async () => {
+        specs.delete(workspace);
+        cache.clearWorkspace(workspace);
+        return rebuildWorkspace({ storage, clock, spec: await specFor(workspace) }, workspace, onProgress);
+      });
+    },
+    health: () => ({ status: 'ok', storage: storage.engine, uptimeMs: clock.nowMs() - startedAtMs, ingestQueueDepth: writer.depth() }),
+    async close() {
+      await writer.close();
+      await storage.close();
+    },
+  };
+}

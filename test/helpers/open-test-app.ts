@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openMemoryStorage } from '../../src/adapters/memory/index.js';
+import { openSqliteStorage } from '../../src/adapters/sqlite/index.js';
+import type { AppConfig } from '../../src/app/app-config.js';
+import { DEFAULT_APP_CONFIG } from '../../src/app/app-config.js';
+import type { AttuneApp } from '../../src/app/attune-app.js';
+import { createAttuneApp } from '../../src/app/create-attune-app.js';
+import type { Storage } from '../../src/ports/storage.js';
+import type { Logger } from '../../src/ports/logger.js';
+
+export type TestEngine = 'memory' | 'sqlite';
+export const TEST_ENGINES: readonly TestEngine[] = ['memory', 'sqlite'];
+
+export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+export interface TestApp {
+  readonly app: AttuneApp;
+  readonly storage: Storage;
+  /** The SQLite file, for tests that reopen it; null for memory. */
+  readonly path: string | null;
+  close(): Promise<void>;
+}
+
+/** A real app on a fresh store: a temp SQLite file per call, or the memory adapter. */
+export async function openTestApp(
+  engine: TestEngine,
+  opts: { config?: Partial<AppConfig['ingest']>; path?: string; nowMs?: () => number } = {},
+): Promise<TestApp> {
+  let dir: string | null = null;
+  let path: string | null = null;
+  let storage: Storage;
+  if (engine === 'sqlite') {
+    if (opts.path === undefined) {
+      dir = mkdtempSync(join(tmpdir(), 'attune-test-'));
+      path = join(dir, 'attune.db');
+    } else {
+      path = opts.path;
+    }
+    storage = openSqliteStorage({ path, synchronous: 'normal' });
+  } else {
+    storage = openMemoryStorage();
+  }
+  const config: AppConfig = { ...DEFAULT_APP_CONFIG, ingest: { ...DEFAULT_APP_CONFIG.ingest, ...opts.config } };
+  const app = await createAttuneApp({ storage, clock: { nowMs: opts.nowMs ?? (() => Date.now()) }, logger: silentLogger, config });
+  return {
+    app,
+    storage,
+    path,
+    async close() {
+      await app.close();
+      if (dir !== null) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
