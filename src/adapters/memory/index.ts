@@ -1,0 +1,1 @@
+export { openMemoryStorage } from './open-memory-storage.js';
