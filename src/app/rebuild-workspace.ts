@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Storage } from '../ports/storage.js';
 import type { RebuildOutcome, RebuildProgress } from './attune-app.js';
 import { resolveBatchIdentities } from './ingest/resolve-batch-identities.js';
-import { foldProfile } from './profiles/fold-profile.js';
+import { foldProfile } from '../core/profiles/fold-profile.js';
 
 const SCAN_CHUNK_EVENTS = 5_000;
 const FOLD_CHUNK_PROFILES = 500;

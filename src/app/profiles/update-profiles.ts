@@ -6,7 +6,7 @@ import type { ProfileState } from '../../core/profiles/profile-state.js';
 import { createProfileState } from '../../core/profiles/profile-state.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import type { Stores } from '../../ports/storage.js';
-import { foldProfile } from './fold-profile.js';
+import { foldProfile } from '../../core/profiles/fold-profile.js';
 import type { ProfileCache } from './profile-cache.js';
 
 export interface ProfileUpdateStats {
