@@ -39,7 +39,7 @@ CREATE TABLE events (
   UNIQUE (workspace_id, message_id)
 ) STRICT;
 -- Replay (ascending) and timeline (descending) both walk this index in fold order.
-CREATE INDEX events_by_profile ON events (workspace_id, profile_id, ts_ms, message_id);
+CREATE INDEX events_by_profile ON events (workspace_id, profile_id, ts_ms);
 
 -- Folded profile state (derived from the log), one JSON document per profile.
 -- updated_at_ms is wall-clock write time for operators; it is never read back into the domain.

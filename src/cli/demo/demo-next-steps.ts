@@ -1,0 +1,57 @@
+import type { DemoKeys, DemoSecret } from './demo-keys.js';
+
+function userArg(secret: DemoSecret): string {
+  return secret.kind === 'known' ? `-u '${secret.secret}:'` : `-u "$${secret.variable}:"`;
+}
+
+/** The "what now" block the demo prints once the server listens: exact commands with the keys filled in. */
+export function formatDemoNextSteps(input: {
+  readonly url: string;
+  readonly keys: DemoKeys;
+  readonly showcase: { readonly customerId: string; readonly orders: number } | null;
+  readonly sampleProductId: string | null;
+}): string {
+  const { url, keys } = input;
+  const admin = userArg(keys.admin);
+  const write = userArg(keys.write);
+  const customer = input.showcase?.customerId ?? '17850';
+  const product = input.sampleProductId ?? '85123A';
+  const lines = [
+    '',
+    '==================================================================================',
+    ` Attune is serving the demo on ${url}`,
+    '==================================================================================',
+    '',
+    'Try these (the admin key reads everything; the write key only sends events):',
+    '',
+    '  # is it up?',
+    `  curl -s ${url}/health`,
+    '',
+    input.showcase === null
+      ? `  # a customer's profile (traits, order count, revenue, last seen ...)`
+      : `  # the profile of customer ${customer} (${input.showcase.orders} orders in the data)`,
+    `  curl -s ${admin} ${url}/v1/profiles/${customer}`,
+    '',
+    '  # their timeline, newest first',
+    `  curl -s ${admin} '${url}/v1/profiles/${customer}/timeline?limit=5'`,
+    '',
+    '  # the first profiles and some products',
+    `  curl -s ${admin} '${url}/v1/profiles?limit=5'`,
+    `  curl -s ${admin} '${url}/v1/catalog/items?limit=5'`,
+    '',
+    '  # send an event as a Segment SDK would (write key as the Basic username)',
+    `  curl -s ${write} -H 'content-type: application/json' \\`,
+    `    -d '{"userId":"${customer}","event":"Product Viewed","properties":{"product_id":"${product}"}}' \\`,
+    `    ${url}/v1/track`,
+    '',
+    '  # the whole API, as OpenAPI 3 (import it into Postman, Insomnia, Swagger UI ...)',
+    `  curl -s ${url}/openapi.json`,
+    '',
+    'Segment / RudderStack SDKs: point them at this URL with the write key, e.g.',
+    `  new Analytics({ writeKey: '<write key>', host: '${url}' })   // @segment/analytics-node`,
+    '',
+    'Press Ctrl+C to stop. Your data stays in the store; `attune demo` again resumes without re-importing.',
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}

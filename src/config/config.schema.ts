@@ -1,0 +1,161 @@
+import { z } from 'zod';
+
+/**
+ * Where a setting can come from besides the config file. `docs/config.md` is generated from this
+ * schema (scripts/gen-config-doc.ts) and a test fails when it is stale.
+ */
+export interface SettingSource {
+  /** Environment variable, e.g. ATTUNE_PORT. */
+  readonly env: string;
+  /** Command-line flag, e.g. --port; null when there is none. */
+  readonly flag: string | null;
+  /** A secret: never printed, never echoed in problems. */
+  readonly secret?: boolean;
+}
+
+/** Attaches the doc text and its sources to a schema, as zod metadata (read by the doc generator and loadConfig). */
+function setting<T extends z.ZodType>(schema: T, meta: { description: string } & SettingSource): T {
+  return schema.meta({ description: meta.description, env: meta.env, flag: meta.flag, secret: meta.secret === true });
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `sqlite:///abs/path.db`, `sqlite://./rel.db` (relative to the working directory) or `memory://`. */
+export const STORAGE_URL_PATTERN = /^(sqlite:\/\/.+|memory:\/\/)$/;
+
+/**
+ * The whole configuration, nested by area. Defaults live here; units live in key names.
+ * Precedence: command-line flags > environment > config file > defaults.
+ */
+export const ConfigSchema = z.strictObject({
+  server: z
+    .strictObject({
+      /** Interface the HTTP server binds to. Default "127.0.0.1" (local only); "0.0.0.0" to expose it. */
+      host: setting(z.string().min(1).default('127.0.0.1'), {
+        description: 'Interface the HTTP server binds to; "0.0.0.0" listens on every interface.',
+        env: 'ATTUNE_HOST',
+        flag: '--host',
+      }),
+      /** TCP port of the HTTP server. Default 4680; 0 picks a free port. */
+      port: setting(z.int().min(0).max(65_535).default(4680), {
+        description: 'TCP port of the HTTP server; 0 picks a free port (printed at start).',
+        env: 'ATTUNE_PORT',
+        flag: '--port',
+      }),
+      /** Largest request body on /v1/batch and catalog uploads, in bytes. Default 512000 (Segment: 500 KB). */
+      maxBatchBytes: setting(z.int().min(1024).default(512_000), {
+        description: 'Largest batch request body, in bytes (Segment: 500 KB). Larger bodies get 413.',
+        env: 'ATTUNE_MAX_BATCH_BYTES',
+        flag: null,
+      }),
+      /** Largest single event, in bytes of JSON. Default 32768 (Segment: 32 KB). */
+      maxEventBytes: setting(z.int().min(256).default(32_768), {
+        description: 'Largest single event, in bytes of JSON (Segment: 32 KB). Larger events are rejected with ERR_EVENT_TOO_LARGE.',
+        env: 'ATTUNE_MAX_EVENT_BYTES',
+        flag: null,
+      }),
+      /** Largest request body on single-event routes (/v1/track, /v1/identify, ...), in bytes. Default 65536. */
+      maxSingleEventBodyBytes: setting(z.int().min(256).default(65_536), {
+        description:
+          'Largest request body on single-event routes (/v1/track, /v1/identify, ...), in bytes. Kept above maxEventBytes so an oversized event gets a per-event rejection rather than a bare 413.',
+        env: 'ATTUNE_MAX_SINGLE_EVENT_BODY_BYTES',
+        flag: null,
+      }),
+    })
+    .prefault({}),
+  storage: z
+    .strictObject({
+      /** Directory for Attune's files. Default "./data" (relative to the working directory). */
+      dataDir: setting(z.string().min(1).default('./data'), {
+        description: 'Directory for Attune\'s files; the default SQLite database is "attune.db" inside it.',
+        env: 'ATTUNE_DATA_DIR',
+        flag: '--data',
+      }),
+      /** Storage engine and location. Default: sqlite file attune.db inside dataDir. */
+      url: setting(z.string().regex(STORAGE_URL_PATTERN, 'must be sqlite:///abs/path.db, sqlite://./rel.db or memory://').optional(), {
+        description:
+          'Storage engine and location: "sqlite:///abs/path.db", "sqlite://./rel.db" (relative to the working directory) or "memory://" (lost at exit). Default: SQLite file "attune.db" inside dataDir.',
+        env: 'ATTUNE_STORAGE_URL',
+        flag: '--storage',
+      }),
+      /** SQLite durability: "normal" (WAL, fsync at checkpoints) or "full" (fsync every commit). Default "normal". */
+      synchronous: setting(z.enum(['normal', 'full']).default('normal'), {
+        description:
+          'SQLite durability: "normal" (WAL; a power cut may lose the last commits, never corrupts) or "full" (fsync on every commit, slower).',
+        env: 'ATTUNE_STORAGE_SYNCHRONOUS',
+        flag: null,
+      }),
+    })
+    .prefault({}),
+  ingest: z
+    .strictObject({
+      /** Events waiting for a commit before new requests get 503 + Retry-After. Default 50000. */
+      maxQueuedEvents: setting(z.int().min(1).default(50_000), {
+        description: 'Events waiting for a commit before new requests get 503 with Retry-After (backpressure).',
+        env: 'ATTUNE_INGEST_MAX_QUEUED_EVENTS',
+        flag: null,
+      }),
+      /** Most events written in one transaction (group commit). Default 5000. */
+      maxEventsPerCommit: setting(z.int().min(1).default(5000), {
+        description: 'Most events written in one transaction (group commit).',
+        env: 'ATTUNE_INGEST_MAX_EVENTS_PER_COMMIT',
+        flag: null,
+      }),
+      /** What to keep of context.ip: "keep", "reduce" (IPv4 /24, IPv6 /48) or "drop". Default "reduce". */
+      ip: setting(z.enum(['keep', 'reduce', 'drop']).default('reduce'), {
+        description: 'What to keep of context.ip: "keep", "reduce" (IPv4 /24, IPv6 /48) or "drop".',
+        env: 'ATTUNE_INGEST_IP',
+        flag: null,
+      }),
+    })
+    .prefault({}),
+  profiles: z
+    .strictObject({
+      /** Profiles kept in memory by the ingest writer. Default 100000. */
+      cacheSize: setting(z.int().min(0).default(100_000), {
+        description: 'Profiles kept in memory by the ingest writer, to avoid reading them back on every batch.',
+        env: 'ATTUNE_PROFILES_CACHE_SIZE',
+        flag: null,
+      }),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      /** Secret of the admin key created on first start. Default: none (a key is generated and printed once). */
+      adminKey: setting(z.string().min(16, 'must be at least 16 characters').optional(), {
+        description:
+          'Secret to use for the admin key created on first start (secret; prefer the environment). Without it a key is generated and printed once.',
+        env: 'ATTUNE_ADMIN_KEY',
+        flag: null,
+        secret: true,
+      }),
+      /** Secret of the write key created on first start. Default: none (a key is generated and printed once). */
+      writeKey: setting(z.string().min(16, 'must be at least 16 characters').optional(), {
+        description:
+          'Secret to use for the write key (SDK write key) created on first start (secret; prefer the environment). Without it a key is generated and printed once.',
+        env: 'ATTUNE_WRITE_KEY',
+        flag: null,
+        secret: true,
+      }),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      /** Least severe level written to stderr (JSON lines). Default "info". */
+      level: setting(z.enum(LOG_LEVELS).default('info'), {
+        description: 'Least severe log level written to stderr as JSON lines: debug, info, warn, error or silent.',
+        env: 'ATTUNE_LOG_LEVEL',
+        flag: '--log-level',
+      }),
+    })
+    .prefault({}),
+});
+
+/** The configuration as validated (storage.url may still be absent; see Config). */
+export type ConfigInput = z.output<typeof ConfigSchema>;
+
+/** The configuration the program runs with: like the schema's output, with storage.url resolved. */
+export type Config = Omit<ConfigInput, 'storage'> & {
+  readonly storage: Omit<ConfigInput['storage'], 'url'> & { readonly url: string };
+};
