@@ -69,6 +69,17 @@ describe('HTTP profiles', () => {
     expect(bodyOf(await get(`/v1/profiles/id/${profileId}`))['profileId']).toBe(profileId);
   });
 
+  it('computes time-relative features as of ?at=, and refuses an unreadable instant naming the field', async () => {
+    const orderAt = Date.parse(at(4));
+    const dayAfter = bodyOf(await get(`/v1/profiles/user-9?at=${new Date(orderAt + 86_400_000).toISOString()}`));
+    expect(dayAfter['features']).toMatchObject({ ordersLast7d: 1, ordersLast30d: 1 });
+    const yearAfter = bodyOf(await get(`/v1/profiles/user-9?at=${new Date(orderAt + 400 * 86_400_000).toISOString()}`));
+    expect(yearAfter['features']).toMatchObject({ ordersLast7d: 0, ordersLast365d: 0, frequency: 1 });
+    const bad = await get('/v1/profiles/user-9?at=yesterday');
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bodyOf(bad))).toContain('at');
+  });
+
   it('answers 404 ERR_NOT_FOUND for unknown ids', async () => {
     for (const url of ['/v1/profiles/nobody', '/v1/profiles/anonymous/nobody', '/v1/profiles/id/prf_nobody', '/v1/profiles/nobody/timeline']) {
       const res = await get(url);

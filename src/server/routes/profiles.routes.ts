@@ -9,6 +9,7 @@ import {
   ProfileIdParamsSchema,
   ProfileListQuerySchema,
   ProfileListResponseSchema,
+  ProfileQuerySchema,
   ProfileResponseSchema,
   TimelineQuerySchema,
   TimelineResponseSchema,
@@ -48,18 +49,18 @@ export function profileRoutes(deps: { readonly app: AttuneApp }): FastifyPluginA
 
     server.get(
       '/v1/profiles/:userId',
-      { config: READ, schema: { params: UserIdParamsSchema, response: PROFILE, tags: TAGS, summary: 'A profile by userId' } },
-      async (request) => showProfile(app, requireAuth(request), { kind: 'user_id', value: request.params.userId }),
+      { config: READ, schema: { params: UserIdParamsSchema, querystring: ProfileQuerySchema, response: PROFILE, tags: TAGS, summary: 'A profile by userId' } },
+      async (request) => showProfile(app, requireAuth(request), { kind: 'user_id', value: request.params.userId }, request.query.at),
     );
     server.get(
       '/v1/profiles/anonymous/:anonymousId',
-      { config: READ, schema: { params: AnonymousIdParamsSchema, response: PROFILE, tags: TAGS, summary: 'A profile by anonymousId' } },
-      async (request) => showProfile(app, requireAuth(request), { kind: 'anonymous_id', value: request.params.anonymousId }),
+      { config: READ, schema: { params: AnonymousIdParamsSchema, querystring: ProfileQuerySchema, response: PROFILE, tags: TAGS, summary: 'A profile by anonymousId' } },
+      async (request) => showProfile(app, requireAuth(request), { kind: 'anonymous_id', value: request.params.anonymousId }, request.query.at),
     );
     server.get(
       '/v1/profiles/id/:profileId',
-      { config: READ, schema: { params: ProfileIdParamsSchema, response: PROFILE, tags: TAGS, summary: 'A profile by profileId' } },
-      async (request) => showProfile(app, requireAuth(request), { kind: 'profile_id', value: request.params.profileId }),
+      { config: READ, schema: { params: ProfileIdParamsSchema, querystring: ProfileQuerySchema, response: PROFILE, tags: TAGS, summary: 'A profile by profileId' } },
+      async (request) => showProfile(app, requireAuth(request), { kind: 'profile_id', value: request.params.profileId }, request.query.at),
     );
 
     server.get(
@@ -80,8 +81,8 @@ export function profileRoutes(deps: { readonly app: AttuneApp }): FastifyPluginA
   };
 }
 
-async function showProfile(app: AttuneApp, auth: AuthContext, lookup: ProfileLookup): Promise<ProfileResponse> {
-  const view = await app.getProfile(auth.workspaceId, lookup, Date.now());
+async function showProfile(app: AttuneApp, auth: AuthContext, lookup: ProfileLookup, atMs: number | null): Promise<ProfileResponse> {
+  const view = await app.getProfile(auth.workspaceId, lookup, atMs ?? Date.now());
   if (view === null) throw profileNotFound(lookup);
   return toProfileResponse(view);
 }
