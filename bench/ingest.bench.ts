@@ -3,7 +3,7 @@
  * batch, loopback), next to a null server measured in the same run, and memory per profile after
  * 1M events. Reports; never gates. Results go to bench/results/ingest.json.
  *
- *   npm run bench                        # defaults: 10 s per run, 2 rounds, 1M-event memory phase
+ *   npm run bench                        # defaults: 10 s per run, 2 rounds, 64 connections, 1M-event memory phase
  *   npm run bench -- --seconds 5 --rounds 1 --memory-events 200000
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +19,7 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '2' },
-    connections: { type: 'string', default: '16' },
+    connections: { type: 'string', default: '64' },
     'memory-events': { type: 'string', default: '1000000' },
     customers: { type: 'string', default: '100000' },
   },
