@@ -8,7 +8,8 @@ export type AppErrorCode =
   | 'ERR_INGEST_OVERLOADED'
   | 'ERR_INGEST_CLOSED'
   | 'ERR_COMPUTED_TRAIT_INVALID'
-  | 'ERR_WORKSPACE_UNKNOWN';
+  | 'ERR_WORKSPACE_UNKNOWN'
+  | 'ERR_WORKSPACE_EXISTS';
 
 export interface AppErrorDetail {
   readonly field: string | null;

@@ -134,6 +134,11 @@ export interface AttuneApp {
   deleteComputedTrait(workspace: WorkspaceId, name: string): Promise<boolean>;
   listWorkspaces(): Promise<readonly Workspace[]>;
   /**
+   * Creates another workspace (a tenant whose data no key of another workspace can reach) with a
+   * generated admin key and write key, returned once. The id is `ws_<slug>`; a taken slug is refused.
+   */
+  createWorkspace(input: { readonly slug: string; readonly name: string }): Promise<{ readonly workspace: Workspace; readonly keys: readonly CreatedKey[] }>;
+  /**
    * First start: creates workspace `default` when the store has none, with an admin and a write key.
    * Given secrets (ATTUNE_ADMIN_KEY / ATTUNE_WRITE_KEY) become those keys; otherwise keys are generated
    * and returned here once (the caller prints them). Returns null when a workspace already existed.

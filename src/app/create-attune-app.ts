@@ -5,7 +5,7 @@ import { parseComputedTraitDefinition } from '../core/profiles/computed-trait.js
 import type { ProfileSpec } from '../core/profiles/profile-spec.js';
 import { DEFAULT_PROFILE_SPEC } from '../core/profiles/profile-spec.js';
 import type { WorkspaceId } from '../core/shared/ids.js';
-import { DEFAULT_WORKSPACE_ID } from '../core/shared/ids.js';
+import { DEFAULT_WORKSPACE_ID, asWorkspaceId } from '../core/shared/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Storage } from '../ports/storage.js';
@@ -28,6 +28,7 @@ export interface AttuneAppDeps {
 }
 
 const AUTH_CACHE_TTL_MS = 5_000;
+const WORKSPACE_SLUG = /^[a-z][a-z0-9-]{0,39}$/;
 
 /** Wires the use cases over one opened storage. The only stateful parts: the writer and the caches. */
 export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
@@ -120,6 +121,25 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
       return deleted;
     },
     listWorkspaces: () => storage.read.workspaces.listWorkspaces(),
+    async createWorkspace(input) {
+      if (!WORKSPACE_SLUG.test(input.slug)) {
+        throw new AppError('ERR_VALIDATION', 'Invalid workspace slug', {
+          details: [{ field: 'slug', message: 'use 1 to 40 lowercase letters, digits or dashes, starting with a letter' }],
+        });
+      }
+      const id = asWorkspaceId(`ws_${input.slug}`);
+      if ((await storage.read.workspaces.getWorkspace(id)) !== null) {
+        throw new AppError('ERR_WORKSPACE_EXISTS', `Workspace ${id} already exists`, { details: [{ field: 'slug', message: 'taken' }] });
+      }
+      const workspace: Workspace = { id, name: input.name, createdAtMs: clock.nowMs() };
+      await storage.uow.run('workspaces:create', (stores) => stores.workspaces.putWorkspace(workspace));
+      const keys = [
+        await createKey({ workspaceId: id, name: 'admin', scope: 'admin' }),
+        await createKey({ workspaceId: id, name: 'write', scope: 'write' }),
+      ];
+      logger.info('workspace created', { workspace: id, generatedKeys: keys.length });
+      return { workspace, keys };
+    },
     async bootstrap(input) {
       if ((await storage.read.workspaces.listWorkspaces()).length > 0) return null;
       const workspace: Workspace = { id: DEFAULT_WORKSPACE_ID, name: 'default', createdAtMs: clock.nowMs() };

@@ -5,6 +5,7 @@ import { catalogCommand, importCatalogCommand } from './commands/catalog.command
 import { demoCommand } from './commands/demo.command.js';
 import { importCommand } from './commands/import.command.js';
 import { keysCommand } from './commands/keys.command.js';
+import { workspacesCommand } from './commands/workspaces.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CliCommand[] = [
   importCatalogCommand,
   rebuildCommand,
   keysCommand,
+  workspacesCommand,
 ];
 
 function globalHelp(version: string): string {

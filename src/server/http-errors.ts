@@ -34,6 +34,7 @@ export const ERRORS = {
   ERR_INGEST_CLOSED: { status: 503, message: 'Ingestion is shutting down; retry later' },
   ERR_COMPUTED_TRAIT_INVALID: { status: 422, message: 'The computed trait definition is invalid' },
   ERR_WORKSPACE_UNKNOWN: { status: 404, message: 'The workspace does not exist' },
+  ERR_WORKSPACE_EXISTS: { status: 409, message: 'A workspace with this id already exists' },
 
   // Event rejections (EventRejectCode, src/core/events/event-rejection.ts); per event in a 207/400 body
   ERR_EVENT_NOT_OBJECT: { status: 400, message: 'The event is not a JSON object' },

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asApiKeyId, asWorkspaceId } from '../../src/core/shared/ids.js';
+import { asWorkspaceId } from '../../src/core/shared/ids.js';
 import type { TestServer } from './helpers/start-test-app.js';
 import { ADMIN_KEY, WRITE_KEY, basicAuth, bearer, bodyOf, startTestApp } from './helpers/start-test-app.js';
 
@@ -136,25 +135,16 @@ describe('HTTP auth', () => {
   });
 
   describe('workspace isolation', () => {
-    // AttuneApp offers no way to create a second workspace, so the test writes one through the
-    // real storage port (the same records bootstrap writes), then drives everything over HTTP.
-    const OTHER_ADMIN = 'adm_other_workspace';
+    // A second tenant made by the same use case as `attune workspaces create`.
+    let OTHER_ADMIN = '';
     const otherWorkspace = asWorkspaceId('ws_other');
 
     beforeAll(async () => {
-      await t.storage.uow.run('test:second-workspace', async (stores) => {
-        await stores.workspaces.putWorkspace({ id: otherWorkspace, name: 'other', createdAtMs: Date.now() });
-        await stores.workspaces.putKey({
-          id: asApiKeyId('key_other_admin'),
-          workspaceId: otherWorkspace,
-          name: 'other admin',
-          scope: 'admin',
-          secretHash: createHash('sha256').update(OTHER_ADMIN, 'utf8').digest('hex'),
-          prefix: 'adm_other',
-          createdAtMs: Date.now(),
-          revokedAtMs: null,
-        });
-      });
+      const created = await t.app.createWorkspace({ slug: 'other', name: 'other' });
+      expect(created.workspace.id).toBe(otherWorkspace);
+      OTHER_ADMIN = created.keys.find((k) => k.record.scope === 'admin')?.secret ?? '';
+      expect(OTHER_ADMIN).not.toBe('');
+      await expect(t.app.createWorkspace({ slug: 'other', name: 'again' })).rejects.toMatchObject({ code: 'ERR_WORKSPACE_EXISTS' });
     });
 
     it('keeps events, profiles, keys, catalog and computed traits apart', async () => {
@@ -179,8 +169,12 @@ describe('HTTP auth', () => {
       expect((await t.fastify.inject({ method: 'GET', url: `/v1/profiles/id/${theirId}/timeline`, headers: bearer(ADMIN_KEY) })).statusCode).toBe(404);
 
       const keys = bodyOf(await t.fastify.inject({ method: 'GET', url: '/v1/keys', headers: bearer(OTHER_ADMIN) }));
-      expect(keys['keys']).toEqual([expect.objectContaining({ id: 'key_other_admin' })]);
-      const revokeForeign = await t.fastify.inject({ method: 'DELETE', url: '/v1/keys/key_other_admin', headers: bearer(ADMIN_KEY) });
+      const theirKeys = keys['keys'] as { id: string; scope: string }[];
+      expect(theirKeys.map((k) => k.scope).sort()).toEqual(['admin', 'write']);
+      const theirAdminId = theirKeys.find((k) => k.scope === 'admin')?.id ?? '';
+      const mineKeys = bodyOf(await t.fastify.inject({ method: 'GET', url: '/v1/keys', headers: bearer(ADMIN_KEY) }))['keys'] as { id: string }[];
+      expect(mineKeys.some((k) => k.id === theirAdminId)).toBe(false);
+      const revokeForeign = await t.fastify.inject({ method: 'DELETE', url: `/v1/keys/${theirAdminId}`, headers: bearer(ADMIN_KEY) });
       expect(revokeForeign.statusCode).toBe(404);
 
       await t.fastify.inject({ method: 'POST', url: '/v1/catalog/items', headers: bearer(OTHER_ADMIN), payload: [{ id: 'iso-p1', name: 'Theirs' }] });
