@@ -27,7 +27,7 @@ const app = await createAttuneApp({
   storage,
   clock: { nowMs: () => Date.now() },
   logger: { info: () => {}, warn: () => {}, error: () => {} },
-  config: { ...DEFAULT_APP_CONFIG, profiles: { cacheSize: customers * 2 } },
+  config: { ...DEFAULT_APP_CONFIG, profiles: { ...DEFAULT_APP_CONFIG.profiles, cacheSize: customers * 2 } },
 });
 const heapBefore = settle();
 const workload = createWorkload({ customers, seed: 7, startMs: Date.parse('2025-06-01T00:00:00Z'), stepMs: 20 });

@@ -47,7 +47,12 @@ function toAppConfig(config: Config): AppConfig {
       maxEventsPerCommit: config.ingest.maxEventsPerCommit,
       ip: config.ingest.ip,
     },
-    profiles: { cacheSize: config.profiles.cacheSize },
+    profiles: {
+      cacheSize: config.profiles.cacheSize,
+      flushIntervalMs: config.profiles.flushIntervalMs,
+      maxDirtyProfiles: config.profiles.maxDirtyProfiles,
+      flushChunkProfiles: config.profiles.flushChunkProfiles,
+    },
   };
 }
 

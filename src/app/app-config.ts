@@ -13,10 +13,19 @@ export interface AppConfig {
   readonly profiles: {
     /** Profiles kept in memory by the ingest writer to avoid reading them back on every batch. */
     readonly cacheSize: number;
+    /**
+     * Write-behind: changed profiles are stored at least this often (ms). The event log is durable at
+     * the ack; profiles are derived and recovered from it after a crash, so this bounds recovery work.
+     */
+    readonly flushIntervalMs: number;
+    /** ... or as soon as this many profiles have unflushed changes. */
+    readonly maxDirtyProfiles: number;
+    /** Profiles written per flush transaction, interleaved with ingest commits (bounds the stall). */
+    readonly flushChunkProfiles: number;
   };
 }
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
   ingest: { maxEventBytes: 32 * 1024, maxQueuedEvents: 50_000, maxEventsPerCommit: 5_000, ip: 'reduce' },
-  profiles: { cacheSize: 100_000 },
+  profiles: { cacheSize: 100_000, flushIntervalMs: 5_000, maxDirtyProfiles: 50_000, flushChunkProfiles: 2_000 },
 };

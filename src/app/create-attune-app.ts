@@ -18,6 +18,7 @@ import { ingestEvents } from './ingest/ingest-events.js';
 import { createIngestWriter } from './ingest/ingest-writer.js';
 import { getProfileView, resolveLookup } from './profiles/get-profile.js';
 import { createProfileCache } from './profiles/profile-cache.js';
+import { recoverProfiles } from './profiles/recover-profiles.js';
 import { listAllProfileIds, rebuildWorkspace, refoldProfiles } from './rebuild-workspace.js';
 
 export interface AttuneAppDeps {
@@ -44,7 +45,32 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     specs.set(workspace, spec);
     return spec;
   };
-  const writer = createIngestWriter({ uow: storage.uow, cache, logger, specFor, config: config.ingest });
+  const recover = async (workspace: WorkspaceId): Promise<void> => {
+    const recovered = await recoverProfiles({ storage, spec: await specFor(workspace) }, workspace);
+    if (recovered.events > 0) logger.info('profiles recovered from the log', { workspace, ...recovered });
+  };
+  // Profiles are written behind the event log (ADR 0004): after an unclean stop, re-derive the ones
+  // whose events came after the last flush before serving anything.
+  for (const workspace of await storage.read.workspaces.listWorkspaces()) await recover(workspace.id);
+  const writer = createIngestWriter({
+    uow: storage.uow,
+    clock,
+    cache,
+    logger,
+    specFor,
+    recover,
+    config: {
+      maxQueuedEvents: config.ingest.maxQueuedEvents,
+      maxEventsPerCommit: config.ingest.maxEventsPerCommit,
+      flushIntervalMs: config.profiles.flushIntervalMs,
+      maxDirtyProfiles: config.profiles.maxDirtyProfiles,
+      flushChunkProfiles: config.profiles.flushChunkProfiles,
+    },
+  });
+  /** Lists and counts read the store: make it hold every acknowledged change first. */
+  const flushed = async (): Promise<void> => {
+    if (cache.dirtySize > 0) await writer.exclusive(() => writer.flushProfiles());
+  };
 
   const createKey = async (input: { workspaceId: WorkspaceId; name: string; scope: ApiKeyScope; secret?: string }): Promise<CreatedKey> => {
     const secret = input.secret ?? generateSecret(input.scope);
@@ -57,6 +83,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
   /** Recomputes every profile of the workspace with its current spec (after computed traits change). */
   const refoldWorkspace = async (workspace: WorkspaceId): Promise<void> => {
     await writer.exclusive(async () => {
+      await writer.flushProfiles();
       specs.delete(workspace);
       cache.clearWorkspace(workspace);
       await refoldProfiles({ storage, spec: await specFor(workspace) }, workspace, await listAllProfileIds(storage, workspace));
@@ -67,16 +94,28 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     authenticate: (secret) => auth.authenticate(secret, clock.nowMs()),
     ingest: (request) => ingestEvents({ writer, config: config.ingest }, request),
     async getProfile(workspace, lookup, nowMs) {
-      return getProfileView(storage.read, workspace, { lookup, nowMs, spec: await specFor(workspace) });
+      return getProfileView(storage.read, workspace, {
+        lookup,
+        nowMs,
+        spec: await specFor(workspace),
+        unflushed: (id) => cache.getDirty(workspace, id),
+      });
     },
     async getTimeline(workspace, lookup, opts) {
       const profileId = await resolveLookup(storage.read, workspace, lookup);
       if (profileId === null) return null;
-      const exists = (await storage.read.profiles.getMany(workspace, [profileId])).has(profileId);
+      const exists =
+        cache.getDirty(workspace, profileId) !== undefined || (await storage.read.profiles.getMany(workspace, [profileId])).has(profileId);
       return exists ? storage.read.events.listTimeline(workspace, profileId, opts) : null;
     },
-    listProfiles: (workspace, opts) => storage.read.profiles.list(workspace, opts),
-    countProfiles: (workspace) => storage.read.profiles.count(workspace),
+    async listProfiles(workspace, opts) {
+      await flushed();
+      return storage.read.profiles.list(workspace, opts);
+    },
+    async countProfiles(workspace) {
+      await flushed();
+      return storage.read.profiles.count(workspace);
+    },
     createKey: (input) => createKey(input),
     listKeys: (workspace) => storage.read.workspaces.listKeys(workspace),
     async revokeKey(workspace, id) {
@@ -153,6 +192,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     },
     async rebuild(workspace, onProgress) {
       return writer.exclusive(async () => {
+        await writer.flushProfiles();
         specs.delete(workspace);
         cache.clearWorkspace(workspace);
         return rebuildWorkspace({ storage, clock, spec: await specFor(workspace) }, workspace, onProgress);

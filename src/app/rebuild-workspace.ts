@@ -49,6 +49,7 @@ export async function rebuildWorkspace(
   }
 
   await refoldProfiles({ storage, spec: deps.spec }, workspace, [...profiles]);
+  await storage.uow.run('rebuild:watermark', (stores) => stores.profiles.putAppliedSeq(workspace, afterSeq));
   const merges = await storage.read.identities.countMerges(workspace);
   return { events: eventsDone, profiles: profiles.size, merges, elapsedMs: deps.clock.nowMs() - startedMs };
 }

@@ -118,6 +118,25 @@ export const ConfigSchema = z.strictObject({
         env: 'ATTUNE_PROFILES_CACHE_SIZE',
         flag: null,
       }),
+      /** Write-behind interval of changed profiles, in ms. Default 5000. */
+      flushIntervalMs: setting(z.int().min(10).max(3_600_000).default(5_000), {
+        description:
+          'Changed profiles are written to the store at least this often (ms). Events are durable at the ack either way; after a crash, profiles changed since the last flush are re-derived from the event log at start.',
+        env: 'ATTUNE_PROFILES_FLUSH_INTERVAL_MS',
+        flag: null,
+      }),
+      /** Flush as soon as this many profiles are unflushed. Default 50000. */
+      maxDirtyProfiles: setting(z.int().min(1).default(50_000), {
+        description: 'Write changed profiles as soon as this many have unflushed changes (bounds memory and recovery work).',
+        env: 'ATTUNE_PROFILES_MAX_DIRTY',
+        flag: null,
+      }),
+      /** Profiles written per flush transaction. Default 2000. */
+      flushChunkProfiles: setting(z.int().min(1).default(2_000), {
+        description: 'Profiles written per flush transaction; flushes proceed in such chunks between ingest commits, so a large flush never stalls ingestion.',
+        env: 'ATTUNE_PROFILES_FLUSH_CHUNK',
+        flag: null,
+      }),
     })
     .prefault({}),
   auth: z

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     expect(result.value.server).toEqual({ host: '127.0.0.1', port: 4680, maxBatchBytes: 512_000, maxEventBytes: 32_768, maxSingleEventBodyBytes: 65_536 });
     expect(result.value.storage).toEqual({ dataDir: './data', url: 'sqlite://./data/attune.db', synchronous: 'normal' });
     expect(result.value.ingest).toEqual({ maxQueuedEvents: 50_000, maxEventsPerCommit: 5000, ip: 'reduce' });
-    expect(result.value.profiles).toEqual({ cacheSize: 100_000 });
+    expect(result.value.profiles).toEqual({ cacheSize: 100_000, flushIntervalMs: 5_000, maxDirtyProfiles: 50_000, flushChunkProfiles: 2_000 });
     expect(result.value.auth).toEqual({});
     expect(result.value.log).toEqual({ level: 'info' });
   });
@@ -55,6 +55,9 @@ describe('loadConfig', () => {
       ATTUNE_INGEST_MAX_EVENTS_PER_COMMIT: '5',
       ATTUNE_INGEST_IP: 'drop',
       ATTUNE_PROFILES_CACHE_SIZE: '0',
+      ATTUNE_PROFILES_FLUSH_INTERVAL_MS: '250',
+      ATTUNE_PROFILES_MAX_DIRTY: '7',
+      ATTUNE_PROFILES_FLUSH_CHUNK: '3',
       ATTUNE_ADMIN_KEY: 'a'.repeat(20),
       ATTUNE_WRITE_KEY: 'w'.repeat(20),
       ATTUNE_LOG_LEVEL: 'error',
@@ -67,7 +70,7 @@ describe('loadConfig', () => {
         server: { host: '0.0.0.0', port: 8080, maxBatchBytes: 100_000, maxEventBytes: 1000, maxSingleEventBodyBytes: 2000 },
         storage: { dataDir: '/var/lib/attune', url: 'memory://', synchronous: 'full' },
         ingest: { maxQueuedEvents: 10, maxEventsPerCommit: 5, ip: 'drop' },
-        profiles: { cacheSize: 0 },
+        profiles: { cacheSize: 0, flushIntervalMs: 250, maxDirtyProfiles: 7, flushChunkProfiles: 3 },
         auth: { adminKey: 'a'.repeat(20), writeKey: 'w'.repeat(20) },
         log: { level: 'error' },
       },

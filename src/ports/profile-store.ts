@@ -15,4 +15,10 @@ export interface ProfileStore {
   count(workspace: WorkspaceId): Promise<number>;
   /** Removes every profile of the workspace (before a rebuild). */
   deleteAll(workspace: WorkspaceId): Promise<void>;
+  /**
+   * The watermark of write-behind persistence: the highest event seq whose effects the stored
+   * profiles include (0 when none). Events after it are re-applied from the log on recovery.
+   */
+  getAppliedSeq(workspace: WorkspaceId): Promise<number>;
+  putAppliedSeq(workspace: WorkspaceId, seq: number): Promise<void>;
 }

@@ -98,6 +98,21 @@ export function describeProfileStoreContract(adapter: string, open: OpenStorage,
       await expect(storage.read.profiles.list(WS_A, { afterId: null, limit: 0 })).rejects.toThrow(/limit/);
     });
 
+    test('the applied-seq watermark starts at 0, is kept per workspace, and rolls back with its run', async (storage) => {
+      expect(await storage.read.profiles.getAppliedSeq(WS_A)).toBe(0);
+      await inRun(storage, (stores) => stores.profiles.putAppliedSeq(WS_A, 41));
+      await inRun(storage, (stores) => stores.profiles.putAppliedSeq(WS_A, 42));
+      expect(await storage.read.profiles.getAppliedSeq(WS_A)).toBe(42);
+      expect(await storage.read.profiles.getAppliedSeq(WS_B)).toBe(0);
+      await expect(
+        storage.uow.run('test:watermark-rollback', async (stores) => {
+          await stores.profiles.putAppliedSeq(WS_A, 99);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await storage.read.profiles.getAppliedSeq(WS_A)).toBe(42);
+    });
+
     test('count and deleteAll cover exactly the workspace', async (storage) => {
       await inRun(storage, async (stores) => {
         await stores.profiles.putMany(WS_A, [stateWith(P1, 1), stateWith(P2, 2)]);

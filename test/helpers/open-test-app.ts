@@ -26,7 +26,7 @@ export interface TestApp {
 /** A real app on a fresh store: a temp SQLite file per call, or the memory adapter. */
 export async function openTestApp(
   engine: TestEngine,
-  opts: { config?: Partial<AppConfig['ingest']>; path?: string; nowMs?: () => number } = {},
+  opts: { config?: Partial<AppConfig['ingest']>; profiles?: Partial<AppConfig['profiles']>; path?: string; nowMs?: () => number } = {},
 ): Promise<TestApp> {
   let dir: string | null = null;
   let path: string | null = null;
@@ -42,8 +42,13 @@ export async function openTestApp(
   } else {
     storage = openMemoryStorage();
   }
-  const config: AppConfig = { ...DEFAULT_APP_CONFIG, ingest: { ...DEFAULT_APP_CONFIG.ingest, ...opts.config } };
+  const config: AppConfig = {
+    ingest: { ...DEFAULT_APP_CONFIG.ingest, ...opts.config },
+    profiles: { ...DEFAULT_APP_CONFIG.profiles, ...opts.profiles },
+  };
   const app = await createAttuneApp({ storage, clock: { nowMs: opts.nowMs ?? (() => Date.now()) }, logger: silentLogger, config });
+  // As on a real first start: the default workspace exists (no-op when the store already has it).
+  await app.bootstrap({ adminSecret: 'test-admin-key-0123456789', writeSecret: 'test-write-key-0123456789' });
   return {
     app,
     storage,

@@ -203,3 +203,50 @@ describe('durability across restart (sqlite)', () => {
     }
   });
 });
+
+describe('write-behind profiles (sqlite)', () => {
+  it('serves a profile from memory before it is stored, and stores it with the watermark on close', async () => {
+    const t = await openTestApp('sqlite', { profiles: { flushIntervalMs: 3_600_000 } });
+    try {
+      await t.app.ingest(request([order('wb1', 'w1', T0, 10)]));
+      const view = await t.app.getProfile(WS, { kind: 'user_id', value: 'wb1' }, T0 + HOUR);
+      expect(view?.features.frequency).toBe(1);
+      const profileId = view?.profileId;
+      if (profileId === undefined) throw new Error('no profile');
+      // Not stored yet: the event log is the durable copy until the next flush.
+      expect((await t.storage.read.profiles.getMany(WS, [profileId])).size).toBe(0);
+      expect(await t.storage.read.profiles.getAppliedSeq(WS)).toBe(0);
+      // Lists and counts flush first, so they see every acknowledged change.
+      expect(await t.app.countProfiles(WS)).toBe(1);
+      expect((await t.storage.read.profiles.getMany(WS, [profileId])).get(profileId)?.eventCount).toBe(1);
+      expect(await t.storage.read.profiles.getAppliedSeq(WS)).toBe(1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('re-derives unflushed profiles from the log when the store is reopened after a crash', async () => {
+    const first = await openTestApp('sqlite', { profiles: { flushIntervalMs: 3_600_000 } });
+    const path = first.path;
+    if (path === null) throw new Error('sqlite test app without a path');
+    await first.app.ingest(request([order('c1', 'k1', T0, 10), order('c2', 'k2', T0, 20)]));
+    await first.app.countProfiles(WS); // flush: c1 and c2 stored, watermark 2
+    await first.app.ingest(request([order('c1', 'k3', T0 + HOUR, 5), order('c3', 'k4', T0 + HOUR, 7)]));
+    const expected = await first.app.getProfile(WS, { kind: 'user_id', value: 'c1' }, T0 + 2 * HOUR);
+    // Crash: the storage goes away without the app flushing its working set.
+    await first.storage.close();
+
+    const second = await openTestApp('sqlite', { path });
+    try {
+      expect(await second.storage.read.profiles.getAppliedSeq(WS)).toBe(4);
+      const c1 = await second.app.getProfile(WS, { kind: 'user_id', value: 'c1' }, T0 + 2 * HOUR);
+      expect(c1?.features.frequency).toBe(2);
+      expect(c1?.state).toEqual(expected?.state);
+      expect((await second.app.getProfile(WS, { kind: 'user_id', value: 'c3' }, T0 + 2 * HOUR))?.features.monetary).toBeCloseTo(7, 6);
+      expect(await second.app.countProfiles(WS)).toBe(3);
+    } finally {
+      await second.close();
+      await first.close().catch(() => undefined);
+    }
+  });
+});

@@ -5,6 +5,8 @@ import { compareCodePoints, fromProfileJson, toProfileJson } from './row-mapping
 import type { MemoryStoreContext } from './store-context.js';
 import { checkLimit, clearUndoable, deleteUndoable, peekWorkspace, setUndoable, workspaceTables } from './store-context.js';
 
+const APPLIED_SEQ = 'profiles.appliedSeq';
+
 export function createMemoryProfileStore(ctx: MemoryStoreContext): ProfileStore {
   const { tables } = ctx;
   return {
@@ -46,6 +48,14 @@ export function createMemoryProfileStore(ctx: MemoryStoreContext): ProfileStore 
       }),
 
     count: (workspace) => ctx.read('profiles.count', () => peekWorkspace(tables, workspace)?.profiles.size ?? 0),
+
+    getAppliedSeq: (workspace) =>
+      ctx.read('profiles.getAppliedSeq', () => peekWorkspace(tables, workspace)?.meta.get(APPLIED_SEQ) ?? 0),
+
+    putAppliedSeq: (workspace, seq) =>
+      ctx.write('profiles.putAppliedSeq', (undo) => {
+        setUndoable(undo, workspaceTables(tables, workspace).meta, APPLIED_SEQ, seq);
+      }),
 
     deleteAll: (workspace) =>
       ctx.write('profiles.deleteAll', (undo) => {

@@ -37,6 +37,8 @@ export interface WorkspaceTables {
   readonly catalog: Map<string, CatalogEntry>;
   /** ComputedTraitDefinition JSON by name. */
   readonly computedTraits: Map<string, string>;
+  /** Small per-workspace counters: 'profiles.appliedSeq'. */
+  readonly meta: Map<string, number>;
 }
 
 export interface EventRecord {
@@ -89,6 +91,7 @@ export function workspaceTables(tables: MemoryTables, workspace: WorkspaceId): W
       merges: [],
       catalog: new Map(),
       computedTraits: new Map(),
+      meta: new Map(),
     };
     tables.byWorkspace.set(workspace, found);
   }

@@ -15,6 +15,9 @@ const SQL = {
   listAfter: 'SELECT state FROM profiles WHERE workspace_id = ? AND profile_id > ? ORDER BY profile_id LIMIT ?',
   count: 'SELECT COUNT(*) FROM profiles WHERE workspace_id = ?',
   deleteAll: 'DELETE FROM profiles WHERE workspace_id = ?',
+  getAppliedSeq: 'SELECT applied_seq FROM profile_watermarks WHERE workspace_id = ?',
+  putAppliedSeq: `INSERT INTO profile_watermarks (workspace_id, applied_seq) VALUES (?, ?)
+    ON CONFLICT (workspace_id) DO UPDATE SET applied_seq = excluded.applied_seq`,
 } as const;
 
 export function createSqliteProfileStore(ctx: SqliteStoreContext): ProfileStore {
@@ -67,6 +70,16 @@ export function createSqliteProfileStore(ctx: SqliteStoreContext): ProfileStore 
     async count(workspace) {
       ctx.checkRead('profiles.count');
       return statements.pluck<[string], number>(SQL.count).get(workspace) ?? 0;
+    },
+
+    async getAppliedSeq(workspace) {
+      ctx.checkRead('profiles.getAppliedSeq');
+      return statements.pluck<[string], number>(SQL.getAppliedSeq).get(workspace) ?? 0;
+    },
+
+    async putAppliedSeq(workspace, seq) {
+      ctx.checkWrite('profiles.putAppliedSeq');
+      statements.write<[string, number]>(SQL.putAppliedSeq).run(workspace, seq);
     },
 
     async deleteAll(workspace) {

@@ -12,6 +12,8 @@ export interface AppliedBatch {
   readonly profilesTouched: number;
   readonly merges: number;
   readonly replayed: number;
+  /** The highest seq appended by this batch (0 when every event was a duplicate). */
+  readonly lastSeq: number;
 }
 
 /**
@@ -36,14 +38,14 @@ export async function applyEventBatch(
       fresh.push(event);
     }
   }
-  if (fresh.length === 0) return { isNew, profilesTouched: 0, merges: 0, replayed: 0 };
+  if (fresh.length === 0) return { isNew, profilesTouched: 0, merges: 0, replayed: 0, lastSeq: 0 };
 
   const identities = await resolveBatchIdentities(stores, workspace, fresh);
   for (const merged of identities.mergedAway) cache.delete(workspace, merged);
   if (identities.mergedAway.size > 0) await stores.profiles.deleteMany(workspace, [...identities.mergedAway]);
 
   const rows = fresh.map((event, i) => ({ ...event, profileId: profileAt(identities.profileIds, i) }));
-  await stores.events.appendMany(workspace, rows);
+  const stored = await stores.events.appendMany(workspace, rows);
 
   const byProfile = new Map<ProfileId, NormalizedEvent[]>();
   for (const row of rows) {
@@ -58,7 +60,13 @@ export async function applyEventBatch(
     spec,
     cache,
   });
-  return { isNew, profilesTouched: byProfile.size, merges: identities.mergedAway.size, replayed: stats.replayed };
+  return {
+    isNew,
+    profilesTouched: byProfile.size,
+    merges: identities.mergedAway.size,
+    replayed: stats.replayed,
+    lastSeq: stored.at(-1)?.seq ?? 0,
+  };
 }
 
 function profileAt(ids: readonly ProfileId[], index: number): ProfileId {

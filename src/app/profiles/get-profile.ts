@@ -1,5 +1,6 @@
 import { computeFeatures } from '../../core/features/compute-features.js';
 import type { ProfileSpec } from '../../core/profiles/profile-spec.js';
+import type { ProfileState } from '../../core/profiles/profile-state.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import { asProfileId } from '../../core/shared/ids.js';
 import type { JsonValue } from '../../core/shared/json.js';
@@ -18,11 +19,17 @@ export async function resolveLookup(stores: Stores, workspace: WorkspaceId, look
 export async function getProfileView(
   stores: Stores,
   workspace: WorkspaceId,
-  input: { readonly lookup: ProfileLookup; readonly nowMs: EpochMs; readonly spec: ProfileSpec },
+  input: {
+    readonly lookup: ProfileLookup;
+    readonly nowMs: EpochMs;
+    readonly spec: ProfileSpec;
+    /** The writer's not-yet-stored version of a profile, which is newer than the store's. */
+    readonly unflushed: (id: ProfileId) => ProfileState | undefined;
+  },
 ): Promise<ProfileView | null> {
   const profileId = await resolveLookup(stores, workspace, input.lookup);
   if (profileId === null) return null;
-  const state = (await stores.profiles.getMany(workspace, [profileId])).get(profileId);
+  const state = input.unflushed(profileId) ?? (await stores.profiles.getMany(workspace, [profileId])).get(profileId);
   if (state === undefined) return null;
   const [identities, merges] = await Promise.all([
     stores.identities.listForProfile(workspace, profileId),

@@ -18,7 +18,7 @@ export interface ProfileUpdateStats {
 
 /**
  * Brings each profile up to date with its new events, inside the caller's transaction (the events are
- * already appended). In-order events are applied to the cached state; a late event (older than the
+ * already appended); the results are left dirty in the cache for the next flush. In-order events are applied to the cached state; a late event (older than the
  * newest already applied) or a merge replays the profile from the log, so the result is always the
  * fold of all its events in event-time order, whatever order they arrived in.
  */
@@ -66,7 +66,8 @@ export async function updateProfiles(
     }
     updated.push(state);
   }
-  await stores.profiles.putMany(workspace, updated);
-  for (const state of updated) cache.set(workspace, state);
+  // Write-behind (ADR 0004): the events are durable in this transaction; the folded states stay in
+  // the writer's working set until the next flush, which stores them with the applied-seq watermark.
+  for (const state of updated) cache.setDirty(workspace, state);
   return { incremental, replayed };
 }
