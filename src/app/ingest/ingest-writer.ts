@@ -77,7 +77,7 @@ export function createIngestWriter(deps: IngestWriterDeps): IngestWriter {
   };
 
   const schedule = (): void => {
-    if (running || paused > 0 || queue.length === 0) return;
+    if (running || paused > 0 || (queue.length === 0 && cycle === null)) return;
     running = true;
     // setImmediate lets requests parsed in the same turn of the event loop join this commit.
     setImmediate(() => {
@@ -208,7 +208,8 @@ export function createIngestWriter(deps: IngestWriterDeps): IngestWriter {
         if (cycle !== null) await flushChunk();
       }
       if (cycle === null && flushDue()) startCycle();
-      while (cycle !== null && queue.length === 0 && paused === 0) await flushChunk();
+      // One chunk, then back to the event loop (schedule below), so requests keep arriving mid-flush.
+      if (cycle !== null && queue.length === 0 && paused === 0) await flushChunk();
     } catch (error: unknown) {
       // A failed flush leaves the profiles dirty (nothing is lost: the log holds the events); retried later.
       deps.logger.error('profile flush failed', { dirty: deps.cache.dirtySize, message: error instanceof Error ? error.message : 'unknown' });
