@@ -30,6 +30,23 @@ export function parseCommandArgs<const O extends Options>(args: readonly string[
   }
 }
 
+/**
+ * A command's arguments, or null after printing its help for -h/--help (the command then exits 0).
+ * Every store command starts this way.
+ */
+export function parseCommandArgsOrHelp<const O extends Options>(
+  args: readonly string[],
+  options: O,
+  help: { readonly text: string; readonly out: { write(text: string): unknown } },
+): ReturnType<typeof parseCommandArgs<O>> | null {
+  const parsed = parseCommandArgs(args, options);
+  if ((parsed.values as Record<string, unknown>)['help'] === true) {
+    help.out.write(help.text);
+    return null;
+  }
+  return parsed;
+}
+
 /** The config-relevant flags among parsed values (strings only; booleans are not config). */
 export function configFlagsOf(values: Readonly<Record<string, string | boolean | undefined>>, names: readonly string[]): ConfigFlags {
   const flags: Record<string, string> = {};

@@ -1,5 +1,5 @@
 import { bootstrapStore, formatBootstrapNotice, loadCommandConfig, resolveWorkspace, withApp } from '../app-session.js';
-import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgs, parsePositiveInt } from '../cli-args.js';
+import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgsOrHelp, parsePositiveInt } from '../cli-args.js';
 import type { CliCommand } from '../cli-command.js';
 import type { CliRuntime } from '../cli-runtime.js';
 import { formatCatalogSummary, importCatalogFile } from '../import/import-catalog.js';
@@ -32,11 +32,9 @@ ${STORE_OPTIONS_HELP}
 `;
 
 async function runCatalogImport(args: readonly string[], runtime: CliRuntime): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, OPTIONS);
-  if (values.help === true) {
-    runtime.stdout.write(HELP);
-    return EXIT_OK;
-  }
+  const parsed = parseCommandArgsOrHelp(args, OPTIONS, { text: HELP, out: runtime.stdout });
+  if (parsed === null) return EXIT_OK;
+  const { values, positionals } = parsed;
   const [file, ...extra] = positionals;
   if (file === undefined) throw new UsageError('missing FILE');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}"`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pickShowcaseCustomer } from '../../core/import/online-retail.js';
 import { bootstrapStore, formatBootstrapNotice, loadCommandConfig, withApp } from '../app-session.js';
-import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgs } from '../cli-args.js';
+import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgsOrHelp } from '../cli-args.js';
 import type { CliCommand } from '../cli-command.js';
 import type { CliRuntime } from '../cli-runtime.js';
 import { demoKeysFile, ensureDemoKeys } from '../demo/demo-keys.js';
@@ -73,11 +73,9 @@ export const demoCommand: CliCommand = {
   summary: 'import a real retail dataset, serve the API, and show what to try',
   help: HELP,
   async run(args: readonly string[], runtime: CliRuntime): Promise<number> {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help === true) {
-      runtime.stdout.write(HELP);
-      return EXIT_OK;
-    }
+    const parsed = parseCommandArgsOrHelp(args, OPTIONS, { text: HELP, out: runtime.stdout });
+    if (parsed === null) return EXIT_OK;
+    const { values, positionals } = parsed;
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
     const config = loadCommandConfig(runtime, {
       argv: configFlagsOf(values, [...STORE_FLAG_NAMES, 'port', 'host']),

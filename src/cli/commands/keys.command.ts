@@ -2,7 +2,7 @@ import { API_KEY_SCOPES, type ApiKeyRecord, type ApiKeyScope } from '../../core/
 import { asApiKeyId } from '../../core/shared/ids.js';
 import { toIso } from '../../core/shared/time.js';
 import { bootstrapStore, formatBootstrapNotice, loadCommandConfig, resolveWorkspace, withApp } from '../app-session.js';
-import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgs } from '../cli-args.js';
+import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgsOrHelp } from '../cli-args.js';
 import type { CliCommand } from '../cli-command.js';
 import type { CliRuntime } from '../cli-runtime.js';
 import { formatTable } from '../format.js';
@@ -66,11 +66,9 @@ export const keysCommand: CliCommand = {
   summary: 'list, create or revoke API keys',
   help: HELP,
   async run(args: readonly string[], runtime: CliRuntime): Promise<number> {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help === true) {
-      runtime.stdout.write(HELP);
-      return EXIT_OK;
-    }
+    const parsed = parseCommandArgsOrHelp(args, OPTIONS, { text: HELP, out: runtime.stdout });
+    if (parsed === null) return EXIT_OK;
+    const { values, positionals } = parsed;
     const [action, ...rest] = positionals;
     if (action === undefined) throw new UsageError('missing action: list, create or revoke');
     if (action !== 'list' && action !== 'create' && action !== 'revoke') {

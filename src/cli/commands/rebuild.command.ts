@@ -1,5 +1,5 @@
 import { loadCommandConfig, resolveWorkspace, withApp } from '../app-session.js';
-import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgs } from '../cli-args.js';
+import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgsOrHelp } from '../cli-args.js';
 import type { CliCommand } from '../cli-command.js';
 import type { CliRuntime } from '../cli-runtime.js';
 import { formatCount, formatDurationMs, ratePerSecond } from '../format.js';
@@ -26,11 +26,9 @@ export const rebuildCommand: CliCommand = {
   summary: 'replay the event log into fresh profiles',
   help: HELP,
   async run(args: readonly string[], runtime: CliRuntime): Promise<number> {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help === true) {
-      runtime.stdout.write(HELP);
-      return EXIT_OK;
-    }
+    const parsed = parseCommandArgsOrHelp(args, OPTIONS, { text: HELP, out: runtime.stdout });
+    if (parsed === null) return EXIT_OK;
+    const { values, positionals } = parsed;
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
     const config = loadCommandConfig(runtime, { argv: configFlagsOf(values, STORE_FLAG_NAMES) });
     return withApp(runtime, config, async (session) => {

@@ -1,7 +1,7 @@
 import type { Workspace } from '../../core/auth/workspace.js';
 import { toIso } from '../../core/shared/time.js';
 import { bootstrapStore, formatBootstrapNotice, loadCommandConfig, withApp } from '../app-session.js';
-import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgs } from '../cli-args.js';
+import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgsOrHelp } from '../cli-args.js';
 import type { CliCommand } from '../cli-command.js';
 import type { CliRuntime } from '../cli-runtime.js';
 import { formatTable } from '../format.js';
@@ -34,11 +34,9 @@ export const workspacesCommand: CliCommand = {
   summary: 'list or create workspaces (tenants), each with its own keys',
   help: HELP,
   async run(args: readonly string[], runtime: CliRuntime): Promise<number> {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help === true) {
-      runtime.stdout.write(HELP);
-      return EXIT_OK;
-    }
+    const parsed = parseCommandArgsOrHelp(args, OPTIONS, { text: HELP, out: runtime.stdout });
+    if (parsed === null) return EXIT_OK;
+    const { values, positionals } = parsed;
     const [action, ...rest] = positionals;
     if (action !== 'list' && action !== 'create') throw new UsageError('missing or unknown action: use list or create');
     if (action === 'create' && rest.length !== 1) throw new UsageError('create needs exactly one SLUG, e.g. `attune workspaces create shop-eu`');
