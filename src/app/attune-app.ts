@@ -98,6 +98,8 @@ export interface HealthView {
   readonly storage: string;
   readonly uptimeMs: number;
   readonly ingestQueueDepth: number;
+  /** Profiles changed since the last flush (write-behind; recovered from the log after a crash). */
+  readonly unflushedProfiles: number;
 }
 
 /**

@@ -198,7 +198,9 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
         return rebuildWorkspace({ storage, clock, spec: await specFor(workspace) }, workspace, onProgress);
       });
     },
-    health: () => ({ status: 'ok', storage: storage.engine, uptimeMs: clock.nowMs() - startedAtMs, ingestQueueDepth: writer.depth() }),
+    health: () => ({ status: 'ok', storage: storage.engine, uptimeMs: clock.nowMs() - startedAtMs, ingestQueueDepth: writer.depth(),
+      unflushedProfiles: cache.dirtySize,
+    }),
     async close() {
       await writer.close();
       await storage.close();

@@ -297,6 +297,7 @@ export const HealthResponseSchema = z.object({
   storage: z.string(),
   uptimeMs: Count,
   ingestQueueDepth: Count,
+  unflushedProfiles: Count,
 });
 
 export type ErrorResponseBody = z.output<typeof ErrorResponseSchema>;
