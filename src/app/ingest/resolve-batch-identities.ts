@@ -72,7 +72,6 @@ export async function resolveBatchIdentities(
       anonymousProfileIsKnown: event.userId !== null && byAnonymousId !== null && byAnonymousId !== byUserId
         ? await isKnown(byAnonymousId)
         : false,
-      previousProfileIsKnown: byPreviousId !== null && event.type === 'alias' ? await isKnown(byPreviousId) : false,
     });
 
     let target: ProfileId;

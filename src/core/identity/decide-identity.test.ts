@@ -13,7 +13,6 @@ function facts(overrides: Partial<IdentityFacts> = {}): IdentityFacts {
     byAnonymousId: null,
     byPreviousId: null,
     anonymousProfileIsKnown: false,
-    previousProfileIsKnown: false,
     ...overrides,
   };
 }
@@ -63,7 +62,7 @@ describe('decideIdentity', () => {
   it('merges two known profiles on alias, the userId profile surviving', () => {
     const d = decideIdentity(
       { type: 'alias', userId: 'u1', anonymousId: null, previousId: 'old' },
-      facts({ byUserId: P1, byPreviousId: P2, previousProfileIsKnown: true }),
+      facts({ byUserId: P1, byPreviousId: P2 }),
     );
     expect(d.target).toBe(P1);
     expect(d.merge?.from).toBe(P2);

@@ -10,9 +10,8 @@ export interface IdentityFacts {
   readonly byAnonymousId: ProfileId | null;
   /** alias only: profile holding previousId (as a user id, else as an anonymous id), if any. */
   readonly byPreviousId: ProfileId | null;
-  /** Whether byAnonymousId (resp. byPreviousId) already has a user id of its own. */
+  /** Whether byAnonymousId already has a user id of its own (then it is a shared device). */
   readonly anonymousProfileIsKnown: boolean;
-  readonly previousProfileIsKnown: boolean;
 }
 
 export interface IdentityDecision {
