@@ -1,23 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import Rudder from '@rudderstack/rudder-sdk-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { ProfileResponseSchema } from '../../src/server/api.schema.js';
 import type { RunningServer } from '../../src/server/main-server.js';
 import { startServer } from '../../src/server/main-server.js';
 import type { TestServer } from './helpers/start-test-app.js';
-import { ADMIN_KEY, WRITE_KEY, startTestApp } from './helpers/start-test-app.js';
+import { WRITE_KEY, getJson, startTestApp } from './helpers/start-test-app.js';
 
 interface SeenRequest {
   readonly url: string | undefined;
   readonly contentType: string | undefined;
   readonly contentEncoding: string | undefined;
-}
-
-/** GET through the real HTTP listener, with the admin key, checked against the API schema. */
-async function getJson<S extends z.ZodType>(url: string, schema: S): Promise<{ status: number; body: z.output<S> }> {
-  const res = await fetch(url, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
-  return { status: res.status, body: schema.parse(await res.json()) };
 }
 
 describe('@rudderstack/rudder-sdk-node against a listening Attune', () => {

@@ -79,3 +79,9 @@ export function bodyOf(response: { json(): unknown }): Record<string, unknown> {
 export function parseBody<S extends z.ZodType>(schema: S, response: { json(): unknown }): z.output<S> {
   return schema.parse(response.json());
 }
+
+/** GET through a real HTTP listener with the admin key, the body checked against an API schema. */
+export async function getJson<S extends z.ZodType>(url: string, schema: S): Promise<{ status: number; body: z.output<S> }> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  return { status: res.status, body: schema.parse(await res.json()) };
+}
