@@ -5,7 +5,7 @@ import type { Matrix } from '../matrix.js';
 import { matrixFromRows, matrixToRows, selectRows } from '../matrix.js';
 import { initKmeansPlusPlus } from './init-kmeans-plus-plus.js';
 import type { KmeansState } from './kmeans-state.js';
-import { runLloyd } from './run-lloyd.js';
+import { runHamerly } from './run-hamerly.js';
 import { runMiniBatch } from './run-mini-batch.js';
 
 export interface KmeansParams {
@@ -78,7 +78,7 @@ export function trainKmeans(x: Matrix, params: KmeansParams, rng: Rng): KmeansSt
   for (let r = 0; r < runs; r++) {
     let run;
     if (miniBatch === undefined) {
-      run = runLloyd(x, fixed ?? initKmeansPlusPlus(x, k, rng), k, { maxIterations, shiftTolerance });
+      run = runHamerly(x, fixed ?? initKmeansPlusPlus(x, k, rng), k, { maxIterations, shiftTolerance });
     } else {
       const initRows = Math.min(x.rows, Math.max(3 * miniBatch.batchSize, k));
       const seeds = fixed ?? initKmeansPlusPlus(selectRows(x, sampleWithoutReplacement(x.rows, initRows, rng)), k, rng);
