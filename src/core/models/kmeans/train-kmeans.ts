@@ -5,6 +5,7 @@ import type { Matrix } from '../matrix.js';
 import { matrixFromRows, matrixToRows, selectRows } from '../matrix.js';
 import { initKmeansPlusPlus } from './init-kmeans-plus-plus.js';
 import type { KmeansState } from './kmeans-state.js';
+import { preferElkan, runElkan } from './run-elkan.js';
 import { runHamerly } from './run-hamerly.js';
 import { runMiniBatch } from './run-mini-batch.js';
 
@@ -73,12 +74,14 @@ export function trainKmeans(x: Matrix, params: KmeansParams, rng: Rng): KmeansSt
     requirePositiveInteger('miniBatch.iterations', miniBatch.iterations);
   }
 
+  // Exact accelerated Lloyd: Elkan or Hamerly by shape (see preferElkan); the results are the same.
+  const runExact = preferElkan(x.rows, x.cols, k) ? runElkan : runHamerly;
   let best: { centroids: Float64Array; inertia: number; iterations: number; converged: boolean; counts: Float64Array } | null = null;
   const runs = fixed === null ? restarts : 1;
   for (let r = 0; r < runs; r++) {
     let run;
     if (miniBatch === undefined) {
-      run = runHamerly(x, fixed ?? initKmeansPlusPlus(x, k, rng), k, { maxIterations, shiftTolerance });
+      run = runExact(x, fixed ?? initKmeansPlusPlus(x, k, rng), k, { maxIterations, shiftTolerance });
     } else {
       const initRows = Math.min(x.rows, Math.max(3 * miniBatch.batchSize, k));
       const seeds = fixed ?? initKmeansPlusPlus(selectRows(x, sampleWithoutReplacement(x.rows, initRows, rng)), k, rng);
