@@ -1,81 +1,42 @@
-import { accumulateCentroids, divideCentroids, relocateEmptyClusters } from '../kernels/accumulate-centroids.js';
 import {
   assignNearestElkan,
   assignNearestElkanFull,
   centroidHalfDistances,
   resetElkanBounds,
 } from '../kernels/elkan-bounds.js';
-import { assignedSquaredDistances, boundSlack, centroidMoves, countEmpty } from '../kernels/hamerly-bounds.js';
-import { sum } from '../kernels/sum.js';
 import type { Matrix } from '../matrix.js';
-import type { HamerlyRun } from './run-hamerly.js';
+import type { BoundedLloydRun, LloydBounds } from './run-bounded-lloyd.js';
+import { runBoundedLloyd } from './run-bounded-lloyd.js';
 import type { LloydOptions } from './run-lloyd.js';
 
-export type ElkanRun = HamerlyRun;
+export type ElkanRun = BoundedLloydRun;
 
-/**
- * Lloyd's algorithm accelerated by Elkan's bounds (see kernels/elkan-bounds.ts): like runHamerly,
- * the same labels, centroids, inertia, iteration count and stopping rule as runLloyd, bit for bit.
- * Holds n*k lower bounds (8 n k bytes): see chooseKmeansAlgorithm. The passed centroids are not
- * modified.
- */
-export function runElkan(x: Matrix, initialCentroids: Float64Array, k: number, options: LloydOptions): ElkanRun {
+/** Elkan's bounds: one upper bound per row and one lower bound per row and centroid (n*k). */
+function createElkanBounds(x: Matrix, k: number, slack: number): LloydBounds {
   const { rows: n, cols: dim, data } = x;
-  const slack = boundSlack(dim);
-  let centroids = Float64Array.from(initialCentroids);
-  let next = new Float64Array(k * dim);
-  const sums = new Float64Array(k * dim);
-  const counts = new Float64Array(k);
-  const labels = new Int32Array(n).fill(-1);
-  const distances = new Float64Array(n);
   const upper = new Float64Array(n);
   const lower = new Float64Array(n * k);
   const halfDistances = new Float64Array(k * k);
   const halfGaps = new Float64Array(k);
-  const moves = new Float64Array(k);
   const scratch = new Float64Array(k);
-  let iterations = 0;
-  let converged = false;
-  let labelsMatchCentroids = false;
-  while (iterations < options.maxIterations) {
-    let changed;
-    if (iterations === 0) {
-      changed = assignNearestElkanFull(data, n, dim, centroids, k, labels, upper, lower, slack, scratch);
-    } else {
+  return {
+    firstPass: (centroids, labels) => assignNearestElkanFull(data, n, dim, centroids, k, labels, upper, lower, slack, scratch),
+    pass(centroids, labels, moves) {
       centroidHalfDistances(centroids, k, dim, slack, halfDistances, halfGaps);
-      changed = assignNearestElkan(data, n, dim, centroids, k, labels, upper, lower, halfDistances, halfGaps, moves, slack);
-    }
-    iterations++;
-    if (changed === 0 && iterations > 1) {
-      converged = true;
-      labelsMatchCentroids = true;
-      break;
-    }
-    accumulateCentroids(data, n, dim, labels, k, sums, counts);
-    if (countEmpty(counts, k) > 0) {
-      // Re-seeding needs every row's exact distance, as runLloyd has it from its E-step.
-      assignedSquaredDistances(data, n, dim, centroids, labels, distances);
-      if (relocateEmptyClusters(data, n, dim, labels, distances, k, sums, counts) > 0) resetElkanBounds(upper, lower, n, k);
-    }
-    const shift = divideCentroids(sums, counts, centroids, k, dim, next);
-    [centroids, next] = [next, centroids];
-    // The bounds follow these moves at the start of the next pass (assignNearestElkan).
-    centroidMoves(next, centroids, k, dim, slack, moves);
-    if (shift <= options.shiftTolerance) {
-      converged = true;
-      break;
-    }
-  }
-  if (iterations === 0) {
-    assignNearestElkanFull(data, n, dim, centroids, k, labels, upper, lower, slack, scratch);
-  } else if (!labelsMatchCentroids) {
-    centroidHalfDistances(centroids, k, dim, slack, halfDistances, halfGaps);
-    assignNearestElkan(data, n, dim, centroids, k, labels, upper, lower, halfDistances, halfGaps, moves, slack);
-  }
-  assignedSquaredDistances(data, n, dim, centroids, labels, distances);
-  const inertia = sum(distances, n);
-  accumulateCentroids(data, n, dim, labels, k, sums, counts);
-  return { centroids, labels, inertia, iterations, converged, counts };
+      // The bounds follow the centroids' moves inside this pass.
+      return assignNearestElkan(data, n, dim, centroids, k, labels, upper, lower, halfDistances, halfGaps, moves, slack);
+    },
+    afterMoves: () => {},
+    reset: () => resetElkanBounds(upper, lower, n, k),
+  };
+}
+
+/**
+ * Lloyd accelerated by Elkan's bounds (kernels/elkan-bounds.ts); results as runLloyd's, bit for bit.
+ * Holds n*k lower bounds (8 n k bytes): see preferElkan. The passed centroids are not modified.
+ */
+export function runElkan(x: Matrix, initialCentroids: Float64Array, k: number, options: LloydOptions): ElkanRun {
+  return runBoundedLloyd(x, initialCentroids, k, options, createElkanBounds);
 }
 
 /** Elkan's n*k lower bounds may take at most this many bytes (8 per bound); above it, Hamerly. */
