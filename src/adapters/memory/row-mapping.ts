@@ -40,7 +40,12 @@ export function fromEventRecord(workspace: WorkspaceId, record: EventRecord): St
 }
 
 export const toProfileJson = (state: ProfileState): string => JSON.stringify(state);
-export const fromProfileJson = (json: string): ProfileState => JSON.parse(json) as ProfileState;
+export const fromProfileJson = (json: string): ProfileState => {
+  const state = JSON.parse(json) as ProfileState;
+  // Profiles stored before behavior tracks existed have no `behavior` field (as in the SQLite adapter).
+  if ((state as Partial<ProfileState>).behavior === undefined) state.behavior = {};
+  return state;
+};
 
 // Listed field by field, as the SQLite adapter's columns are, so both store exactly the same.
 export function toMergeJson(merge: MergeRecord): string {

@@ -127,7 +127,10 @@ export function toProfileParams(
 }
 
 export function fromProfileRow(row: ProfileRow): ProfileState {
-  return JSON.parse(row.state) as ProfileState;
+  const state = JSON.parse(row.state) as ProfileState;
+  // Profiles stored before behavior tracks existed have no `behavior` field.
+  if ((state as Partial<ProfileState>).behavior === undefined) state.behavior = {};
+  return state;
 }
 
 // ---------------------------------------------------------------- identities

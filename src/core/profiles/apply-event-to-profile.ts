@@ -2,6 +2,7 @@ import type { NormalizedEvent } from '../events/event.js';
 import type { JsonValue } from '../shared/json.js';
 import { MS_PER_DAY, MS_PER_HOUR, toEpochDay } from '../shared/time.js';
 import type { EpochMs } from '../shared/time.js';
+import { applyBehaviorTracks } from './apply-behavior-tracks.js';
 import { accumulateComputedTraits } from './computed-trait-accumulator.js';
 import type { ProductLine } from './ecommerce-fields.js';
 import { readDiscount, readKey, readOrderAmount, readOrderId, readProductLines } from './ecommerce-fields.js';
@@ -24,8 +25,8 @@ import { toJsonSafe } from './to-json-safe.js';
  * to the last bit of every float) what a replay gives, because a replay runs the same operations
  * in the same order. An event equal to `lastEventKey` is a duplicate and changes nothing. An
  * older event is still applied, and the order-free parts come out right (counts, traits, buckets,
- * affinity up to float rounding), but sessions, the cart and capped maps depend on order, so the
- * app must replay the profile instead (see foldProfile).
+ * affinity up to float rounding, behavior tracks), but sessions, the cart and capped maps depend
+ * on order, so the app must replay the profile instead (see foldProfile).
  */
 export function applyEventToProfile(state: ProfileState, event: NormalizedEvent, spec: ProfileSpec): ProfileState {
   const atMs = event.timestampMs;
@@ -50,6 +51,8 @@ export function applyEventToProfile(state: ProfileState, event: NormalizedEvent,
   if (state.firstSeenMs === null || atMs < state.firstSeenMs) state.firstSeenMs = atMs;
   if (state.lastSeenMs === null || atMs > state.lastSeenMs) state.lastSeenMs = atMs;
   state.eventTypeCounts[event.type] += 1;
+  // After eventCount and lastSeenMs: the first event creates the tracks, the latest time prunes them.
+  if (spec.behaviorTracks.length > 0 || !isEmpty(state.behavior)) applyBehaviorTracks(state, event, spec);
 
   // Group traits describe the group (company), not the person.
   if (event.type !== 'group') applyTraits(state, event, spec);

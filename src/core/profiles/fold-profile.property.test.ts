@@ -7,6 +7,8 @@ import type { JsonObject, JsonValue } from '../shared/json.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../shared/time.js';
 import { makeEvent, T0_MS } from '../../../test/builders/make-event.js';
 import { applyEventToProfile } from './apply-event-to-profile.js';
+import type { BehaviorTrackSpec, EventPredicate } from './behavior-track.js';
+import { behaviorTrackKey, profileNeedsReplay } from './behavior-track.js';
 import type { ComputedTraitDefinition } from './computed-trait.js';
 import { parseComputedTraitDefinition } from './computed-trait.js';
 import { foldProfile } from './fold-profile.js';
@@ -57,8 +59,29 @@ function definition(raw: Record<string, unknown>): ComputedTraitDefinition {
   return result.value;
 }
 
+/** A where clause as the segment language compiles it (profiles cannot import segments). */
+function predicate(key: string, test: (properties: JsonObject) => boolean): EventPredicate {
+  return { key, test };
+}
+
+function track(event: string, filter: EventPredicate | null, retentionMs: number | null): BehaviorTrackSpec {
+  return { key: behaviorTrackKey(event, filter), event, filter, retentionMs };
+}
+
+/** Retentions from hours to forever, filters that pass and fail, and a small cap that is reached. */
+const BEHAVIOR_TRACKS: readonly BehaviorTrackSpec[] = [
+  track('Product Viewed', null, 30 * MS_PER_DAY),
+  track('Product Viewed', predicate('category=Shoes', (p) => p['category'] === 'Shoes'), null),
+  track('Product Added', null, 2 * MS_PER_HOUR),
+  track('Order Completed', null, null),
+  track('Video Watched', predicate('seconds>=60', (p) => typeof p['seconds'] === 'number' && p['seconds'] >= 60), 7 * MS_PER_DAY),
+  track('Never Sent', null, null),
+];
+
 const SPEC: ProfileSpec = {
   ...DEFAULT_PROFILE_SPEC,
+  behaviorTracks: BEHAVIOR_TRACKS,
+  maxBehaviorTrackEntries: 6,
   computedTraits: [
     definition({ name: 'orders_30d', event: 'Order Completed', aggregate: 'count', windowDays: 30 }),
     definition({ name: 'revenue_all', event: 'Order Completed', aggregate: 'sum', property: 'revenue' }),
@@ -261,6 +284,48 @@ describe('profile fold properties (seeded random histories)', () => {
       }
       expect(Object.values(features.computedTraits).every((v) => v !== undefined)).toBe(true);
     }
+  });
+
+  it.each(SEEDS)('seed %i: behavior tracks hold the newest matching events within retention and count the rest', (seed) => {
+    const rand = mulberry32(seed);
+    const events = randomEvents(rand, 20 + int(rand, 100));
+    const state = foldProfile(PID, events, SPEC);
+    const sorted = [...events].sort(compareEventOrder);
+    const latestMs = Math.max(...events.map((e) => e.timestampMs));
+    expect(Object.keys(state.behavior)).toEqual(BEHAVIOR_TRACKS.map((t) => t.key).sort());
+    for (const spec of BEHAVIOR_TRACKS) {
+      const matching = sorted.filter((e) => e.type === 'track' && e.event === spec.event && (spec.filter === null || spec.filter.test(e.properties)));
+      const retained = matching.filter((e) => spec.retentionMs === null || e.timestampMs >= latestMs - spec.retentionMs);
+      const held = retained.slice(Math.max(0, retained.length - SPEC.maxBehaviorTrackEntries));
+      expectSame(state.behavior[spec.key], {
+        retentionMs: spec.retentionMs,
+        at: held.map((e) => e.timestampMs),
+        ids: held.map((e) => e.messageId),
+        dropped: matching.length - held.length,
+      });
+    }
+    // The tracks do not depend on the order of application (unlike sessions or the cart).
+    let unordered = createProfileState(PID);
+    for (const event of shuffle(rand, events)) unordered = applyEventToProfile(unordered, event, SPEC);
+    expectSame(unordered.behavior, state.behavior);
+    expect(profileNeedsReplay(state, SPEC)).toBe(false);
+  });
+
+  it('reaches the cap and drops by retention in the generated histories (the tests above exercise both)', () => {
+    let capped = 0;
+    let pruned = 0;
+    for (const seed of SEEDS) {
+      const rand = mulberry32(seed);
+      const state = foldProfile(PID, randomEvents(rand, 20 + int(rand, 100)), SPEC);
+      for (const spec of BEHAVIOR_TRACKS) {
+        const held = state.behavior[spec.key];
+        if (held === undefined || held.dropped === 0) continue;
+        if (held.at.length === SPEC.maxBehaviorTrackEntries) capped++;
+        else if (spec.retentionMs !== null) pruned++;
+      }
+    }
+    expect(capped).toBeGreaterThan(20);
+    expect(pruned).toBeGreaterThan(20);
   });
 
   it('stays bounded in size whatever the history length', () => {

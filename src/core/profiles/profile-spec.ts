@@ -1,4 +1,6 @@
 import { MS_PER_HOUR, MS_PER_MINUTE } from '../shared/time.js';
+import type { BehaviorTrackSpec } from './behavior-track.js';
+import { BEHAVIOR_TRACK_CAP } from './behavior-track.js';
 import type { ComputedTraitDefinition } from './computed-trait.js';
 
 /**
@@ -28,6 +30,17 @@ export interface ProfileSpec {
   readonly maxTraitKeys: number;
   /** User-declared aggregates (see computed-trait.ts), folded alongside the rest. */
   readonly computedTraits: readonly ComputedTraitDefinition[];
+  /**
+   * Fold: the track events behavioral segment conditions read, kept per profile (see
+   * behavior-track.ts; segments/behavior-tracks.ts derives them from the rules). A track added,
+   * or folded with another retention, needs a replay (profileNeedsReplay).
+   */
+  readonly behaviorTracks: readonly BehaviorTrackSpec[];
+  /**
+   * Fold: entries kept per behavior track (the oldest go first, counted in `dropped`). Lowering it
+   * takes effect exactly with each profile's next event; raising it needs a rebuild (not detected).
+   */
+  readonly maxBehaviorTrackEntries: number;
 }
 
 export const DEFAULT_PROFILE_SPEC: ProfileSpec = {
@@ -42,6 +55,8 @@ export const DEFAULT_PROFILE_SPEC: ProfileSpec = {
   affinityTopN: 10,
   maxTraitKeys: 500,
   computedTraits: [],
+  behaviorTracks: [],
+  maxBehaviorTrackEntries: BEHAVIOR_TRACK_CAP,
 };
 
 /** The longest order window of ProfileFeatures (7/30/90/365 days): it bounds the day buckets kept. */

@@ -2,6 +2,7 @@ import type { EventType } from '../events/event.js';
 import type { ProfileId } from '../shared/ids.js';
 import type { JsonValue } from '../shared/json.js';
 import type { EpochMs } from '../shared/time.js';
+import type { BehaviorTrackState } from './behavior-track.js';
 
 /**
  * The folded profile: what `applyEventToProfile` maintains, event by event, in `compareEventOrder`
@@ -12,7 +13,8 @@ import type { EpochMs } from '../shared/time.js';
  *
  * The state is a function of (events, ProfileSpec); changing a fold-time tunable of the spec
  * (sessionGapMs, affinityHalfLifeDays, cartAbandonAfterMs, consideringWindowDays, caps) needs a
- * replay. Computed traits carry their own definition key so a changed definition is detected.
+ * replay. Computed traits carry their own definition key so a changed definition is detected,
+ * and behavior tracks their retention (see profileNeedsReplay).
  */
 export interface ProfileState {
   readonly formatVersion: 1;
@@ -44,6 +46,13 @@ export interface ProfileState {
   channels: CappedCounts;
   /** Keyed by computed trait name. */
   computedTraits: Record<string, ComputedTraitState>;
+  /**
+   * Keyed by behaviorTrackKey: the matching track events of each `spec.behaviorTracks` entry, so
+   * behavioral segment conditions are answered from the profile alone. Every spec track is
+   * created with the profile's first event; tracks the spec no longer has are dropped. Stored
+   * profiles written before this field existed read back with `{}`.
+   */
+  behavior: Record<string, BehaviorTrackState>;
 }
 
 export interface EventKey {
@@ -209,6 +218,7 @@ export function createProfileState(profileId: ProfileId): ProfileState {
     devices: { counts: {}, overflow: 0 },
     channels: { counts: {}, overflow: 0 },
     computedTraits: {},
+    behavior: {},
   };
 }
 

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { createProfileState } from '../../core/profiles/profile-state.js';
+import { asProfileId, asWorkspaceId } from '../../core/shared/ids.js';
+import { fromProfileRow, toProfileParams } from './row-mapping.js';
+
+describe('sqlite profile row mapping', () => {
+  const state = createProfileState(asProfileId('prf_legacy'));
+  state.eventCount = 2;
+
+  it('reads a profile stored before behavior tracks existed with an empty behavior', () => {
+    const { behavior: _absent, ...legacy } = state;
+    const read = fromProfileRow({ state: JSON.stringify(legacy) });
+    expect(read.behavior).toEqual({});
+    expect(JSON.stringify(read)).toBe(JSON.stringify(state));
+  });
+
+  it('round-trips the behavior tracks it stores', () => {
+    const withTracks = { ...state, behavior: { 'Order Completed': { retentionMs: 5, at: [1, 2], ids: ['a', 'b'], dropped: 3 } } };
+    const [, , json] = toProfileParams(asWorkspaceId('ws_1'), withTracks, 0);
+    expect(fromProfileRow({ state: json })).toEqual(withTracks);
+  });
+});
