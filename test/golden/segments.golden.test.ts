@@ -4,7 +4,7 @@ import type { NormalizedEvent } from '../../src/core/events/event.js';
 import { compileSegmentRule, DEFAULT_RULE_SCHEMA } from '../../src/core/segments/compile-segment-rule.js';
 import { createBehaviorViewFromEvents } from '../../src/core/segments/create-behavior-view-from-events.js';
 import type { SegmentInput } from '../../src/core/segments/evaluate-segment.js';
-import { evaluateSegment } from '../../src/core/segments/evaluate-segment.js';
+import { evaluateSegment, matchSegment } from '../../src/core/segments/evaluate-segment.js';
 import { parseSegmentRule } from '../../src/core/segments/parse-segment-rule.js';
 import type { JsonObject, JsonValue } from '../../src/core/shared/json.js';
 import { isJsonObject } from '../../src/core/shared/json.js';
@@ -108,6 +108,8 @@ describe('segment rules: golden cases', () => {
       const nowMs = instant(golden.nowMs, `${golden.name} nowMs`);
       const result = evaluateSegment(compiled.value, toInput(golden), nowMs);
       expect(result.matched, result.reasons.join('; ')).toBe(expected.matched);
+      // The engine's wordless fast path decides exactly the same, with the same next instant.
+      expect(matchSegment(compiled.value, toInput(golden), nowMs)).toEqual({ matched: result.matched, reasons: [], nextChangeAtMs: result.nextChangeAtMs });
       for (const wanted of expected.reasonsContain ?? []) {
         expect(result.reasons.some((reason) => reason.includes(wanted)), `no reason contains ${JSON.stringify(wanted)}: ${JSON.stringify(result.reasons)}`).toBe(true);
       }

@@ -42,45 +42,58 @@ export interface SegmentMatch {
  * infrastructure fault and propagates.)
  */
 export function evaluateSegment(rule: CompiledRule, input: SegmentInput, nowMs: EpochMs): SegmentMatch {
-  return evaluateNode(rule.root, input, nowMs);
+  return evaluateNode(rule.root, input, nowMs, true);
 }
 
-function evaluateNode(node: CompiledNode, input: SegmentInput, nowMs: EpochMs): SegmentMatch {
+/**
+ * The same result as evaluateSegment without the reasons (`reasons` is empty): the engine's hot
+ * path, where most evaluations change nothing and wording them would cost more than deciding.
+ */
+export function matchSegment(rule: CompiledRule, input: SegmentInput, nowMs: EpochMs): SegmentMatch {
+  return evaluateNode(rule.root, input, nowMs, false);
+}
+
+const NO_REASONS: readonly string[] = [];
+
+function evaluateNode(node: CompiledNode, input: SegmentInput, nowMs: EpochMs, explain: boolean): SegmentMatch {
   switch (node.kind) {
     case 'and':
     case 'or': {
-      const results = node.children.map((child) => evaluateNode(child, input, nowMs));
+      const results = node.children.map((child) => evaluateNode(child, input, nowMs, explain));
       const matched = node.kind === 'and' ? results.every((r) => r.matched) : results.some((r) => r.matched);
       // The children that decide the result: for a failed `and` the failing ones, for a passed
       // `or` the passing ones, otherwise all of them. Only they can flip it.
       const deciding = node.kind === 'and' ? (matched ? results : results.filter((r) => !r.matched)) : matched ? results.filter((r) => r.matched) : results;
-      return { matched, reasons: deciding.flatMap((r) => r.reasons), nextChangeAtMs: earliest(deciding.map((r) => r.nextChangeAtMs)) };
+      return { matched, reasons: explain ? deciding.flatMap((r) => r.reasons) : NO_REASONS, nextChangeAtMs: earliest(deciding.map((r) => r.nextChangeAtMs)) };
     }
     case 'not': {
-      const child = evaluateNode(node.child, input, nowMs);
+      const child = evaluateNode(node.child, input, nowMs, explain);
       return { matched: !child.matched, reasons: child.reasons, nextChangeAtMs: child.nextChangeAtMs };
     }
     case 'compare':
-      return evaluateCompare(node, readPath(rootOf(input, node.namespace), node.segments), nowMs);
+      return evaluateCompare(node, readPath(rootOf(input, node.namespace), node.segments), nowMs, explain);
     case 'geo_within': {
       const lat = toNumber(readPath(rootOf(input, node.lat.namespace), node.lat.segments));
       const lon = toNumber(readPath(rootOf(input, node.lon.namespace), node.lon.segments));
       const where = `(${node.center.lat}, ${node.center.lon})`;
       if (lat === null || lon === null || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+        if (!explain) return still(false, null);
         return still(false, `location is missing (needs ${[...node.lat.segments].join('.')}/${[...node.lon.segments].join('.')} within ${node.radiusKm} km of ${where})`);
       }
       const km = haversineKm({ lat, lon }, node.center);
       const matched = km <= node.radiusKm;
+      if (!explain) return still(matched, null);
       return still(matched, `is ${round(km)} km from ${where} (${matched ? '' : 'needs '}≤ ${node.radiusKm} km)`);
     }
     case 'in_segment': {
       const matched = input.segments.has(node.segment);
+      if (!explain) return still(matched, null);
       return still(matched, `is ${matched ? '' : 'not '}in segment "${node.segment}"`);
     }
     case 'did':
-      return evaluateDid(node, input.behavior, nowMs);
+      return evaluateDid(node, input.behavior, nowMs, explain);
     case 'sequence':
-      return evaluateSequence(node, input.behavior, nowMs);
+      return evaluateSequence(node, input.behavior, nowMs, explain);
     default:
       return assertNever(node, 'compiled node');
   }
@@ -101,8 +114,12 @@ function rootOf(input: SegmentInput, namespace: PathNamespace): unknown {
   }
 }
 
-function evaluateCompare(node: CompiledNode & { readonly kind: 'compare' }, actual: unknown, nowMs: EpochMs): SegmentMatch {
+function evaluateCompare(node: CompiledNode & { readonly kind: 'compare' }, actual: unknown, nowMs: EpochMs, explain: boolean): SegmentMatch {
   const outcome = matchComparison(node.comparison, actual, nowMs);
+  let nextChangeAtMs = outcome.nextChangeAtMs;
+  if (node.clock === 'utc_day') nextChangeAtMs = earliest([nextChangeAtMs, (toEpochDay(nowMs) + 1) * MS_PER_DAY]);
+  if (node.clock === 'days_elapsed') nextChangeAtMs = earliest([nextChangeAtMs, nextDaysElapsedChange(node.comparison, actual, nowMs)]);
+  if (!explain) return { matched: outcome.matched, reasons: NO_REASONS, nextChangeAtMs };
   const expectation = describeExpectation(node.comparison, node.fieldType === 'timestamp');
   const label = node.label;
   let reason: string;
@@ -115,9 +132,6 @@ function evaluateCompare(node: CompiledNode & { readonly kind: 'compare' }, actu
     const shown = relative || node.fieldType === 'timestamp' ? showInstant(actual, nowMs) : showValue(actual);
     reason = `${label} is ${shown} (${outcome.matched ? '' : 'needs '}${expectation})`;
   }
-  let nextChangeAtMs = outcome.nextChangeAtMs;
-  if (node.clock === 'utc_day') nextChangeAtMs = earliest([nextChangeAtMs, (toEpochDay(nowMs) + 1) * MS_PER_DAY]);
-  if (node.clock === 'days_elapsed') nextChangeAtMs = earliest([nextChangeAtMs, nextDaysElapsedChange(node.comparison, actual, nowMs)]);
   return { matched: outcome.matched, reasons: [reason], nextChangeAtMs };
 }
 
@@ -134,7 +148,7 @@ function nextDaysElapsedChange(comparison: Comparison, actual: unknown, nowMs: E
   return earliest(crossings);
 }
 
-function evaluateDid(node: CompiledNode & { readonly kind: 'did' }, behavior: BehaviorView, nowMs: EpochMs): SegmentMatch {
+function evaluateDid(node: CompiledNode & { readonly kind: 'did' }, behavior: BehaviorView, nowMs: EpochMs, explain: boolean): SegmentMatch {
   const sinceMs = node.windowMs === null ? node.sinceMs : nowMs - node.windowMs;
   const query = { event: node.event, filter: node.filter, sinceMs, untilMs: nowMs };
   const count = behavior.countMatching(query);
@@ -148,6 +162,7 @@ function evaluateDid(node: CompiledNode & { readonly kind: 'did' }, behavior: Be
     const atMs = nth >= 1 ? behavior.nthLatestMatchAtMs(query, nth) : null;
     nextChangeAtMs = atMs === null ? null : atMs + node.windowMs + 1;
   }
+  if (!explain) return { matched, reasons: NO_REASONS, nextChangeAtMs };
   const subject = `${node.event}${node.whereText}`;
   const need = node.negated ? 'none' : op === 'gte' ? `≥ ${bound}` : op === 'lte' ? `≤ ${bound}` : `exactly ${bound}`;
   const reason =
@@ -155,12 +170,13 @@ function evaluateDid(node: CompiledNode & { readonly kind: 'did' }, behavior: Be
   return { matched, reasons: [reason], nextChangeAtMs };
 }
 
-function evaluateSequence(node: CompiledNode & { readonly kind: 'sequence' }, behavior: BehaviorView, nowMs: EpochMs): SegmentMatch {
+function evaluateSequence(node: CompiledNode & { readonly kind: 'sequence' }, behavior: BehaviorView, nowMs: EpochMs, explain: boolean): SegmentMatch {
   const firstSinceMs = node.firstWindowMs === null ? null : nowMs - node.firstWindowMs;
   const state = behavior.sequenceState({ first: node.first, then: node.then, thenKind: node.thenKind, windowMs: node.windowMs, firstSinceMs, nowMs });
   const matched = state.completeCount > 0;
   const exitAtMs = node.firstWindowMs !== null && state.lastCompleteFirstAtMs !== null ? state.lastCompleteFirstAtMs + node.firstWindowMs + 1 : null;
   const nextChangeAtMs = earliest([exitAtMs, state.nextPendingCompletesAtMs]);
+  if (!explain) return { matched, reasons: NO_REASONS, nextChangeAtMs };
   const lookback = node.firstWindowMs === null ? '' : ` in the last ${node.firstWindowText}`;
   const a = node.first.event;
   const b = node.then.event;
@@ -238,8 +254,8 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function still(matched: boolean, reason: string): SegmentMatch {
-  return { matched, reasons: [reason], nextChangeAtMs: null };
+function still(matched: boolean, reason: string | null): SegmentMatch {
+  return { matched, reasons: reason === null ? NO_REASONS : [reason], nextChangeAtMs: null };
 }
 
 function earliest(times: readonly (EpochMs | null)[]): EpochMs | null {

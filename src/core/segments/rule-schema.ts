@@ -85,6 +85,16 @@ export const DEFAULT_RULE_SCHEMA: RuleSchema = {
     'channelMix.*': n(),
     'buyingStage.stage': { type: 'string', clock: 'unknown' },
     'buyingStage.rule': { type: 'string', clock: 'unknown' },
+    // RFM scores against the workspace's fitted boundaries (absent until RFM is fitted). R falls as
+    // days pass, at boundaries this module does not hold: swept periodically.
+    'rfm.r': n('unknown'),
+    'rfm.f': n('unknown'),
+    'rfm.m': n('unknown'),
+    'rfm.fm': n('unknown'),
+    'rfm.score': { type: 'string', clock: 'unknown' },
+    'rfm.segment': { type: 'string', clock: 'unknown' },
+    // Nearest cluster (0-based) per clustering key; features it reads may move with time.
+    'cluster.*': n('unknown'),
   },
   knownSegments: [],
   allowUnknownSegments: true,

@@ -1,0 +1,25 @@
+import type { EpochMs } from '../shared/time.js';
+import type { SegmentRule } from './segment-rule.js';
+
+/**
+ * Where a segment comes from. Every kind is evaluated the same way, by its rule: built-in RFM
+ * segments read `features.rfm.segment`, cluster segments read `features.cluster.<clustering>`.
+ */
+export type SegmentKind = 'rule' | 'rfm' | 'cluster';
+
+export interface SegmentDefinition {
+  /** Unique per workspace; what `in segment "key"` and the API name. */
+  readonly key: string;
+  readonly name: string;
+  readonly description: string;
+  readonly kind: SegmentKind;
+  /** The validated JSON form. */
+  readonly rule: SegmentRule;
+  /** Increases with every edit; memberships record the version that decided them. */
+  readonly version: number;
+  readonly createdAtMs: EpochMs;
+  readonly updatedAtMs: EpochMs;
+}
+
+/** Segment keys: lowercase slug, so they read well in rules, URLs and exports. */
+export const SEGMENT_KEY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
