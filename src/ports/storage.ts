@@ -3,6 +3,7 @@ import type { ComputedTraitStore } from './computed-trait-store.js';
 import type { EventStore } from './event-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { ProfileStore } from './profile-store.js';
+import type { SegmentStore } from './segment-store.js';
 import type { WorkspaceStore } from './workspace-store.js';
 
 /** Every store, as seen inside one transaction or through the read-only view. */
@@ -13,6 +14,7 @@ export interface Stores {
   readonly catalog: CatalogStore;
   readonly workspaces: WorkspaceStore;
   readonly computedTraits: ComputedTraitStore;
+  readonly segments: SegmentStore;
 }
 
 /**

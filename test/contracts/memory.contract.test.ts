@@ -5,6 +5,7 @@ import type { OpenStorage } from './contract-helpers.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 import { describeIdentityStoreContract } from './identity-store.contract.js';
 import { describeProfileStoreContract } from './profile-store.contract.js';
+import { describeSegmentStoreContract } from './segment-store.contract.js';
 import { describeUnitOfWorkContract } from './unit-of-work.contract.js';
 import { describeWorkspaceStoreContract } from './workspace-store.contract.js';
 
@@ -16,6 +17,7 @@ describeIdentityStoreContract('memory', open);
 describeCatalogStoreContract('memory', open);
 describeWorkspaceStoreContract('memory', open);
 describeComputedTraitStoreContract('memory', open);
+describeSegmentStoreContract('memory', open);
 describeUnitOfWorkContract('memory', open, {
   skip: [
     {

@@ -17,6 +17,7 @@ import { P1, P2, WS_A, WS_B, append, eventFor, inRun } from './contract-helpers.
 import { describeEventStoreContract } from './event-store.contract.js';
 import { describeIdentityStoreContract } from './identity-store.contract.js';
 import { describeProfileStoreContract } from './profile-store.contract.js';
+import { describeSegmentStoreContract } from './segment-store.contract.js';
 import { describeUnitOfWorkContract } from './unit-of-work.contract.js';
 import { describeWorkspaceStoreContract } from './workspace-store.contract.js';
 
@@ -34,6 +35,7 @@ describeIdentityStoreContract('sqlite', open);
 describeCatalogStoreContract('sqlite', open);
 describeWorkspaceStoreContract('sqlite', open);
 describeComputedTraitStoreContract('sqlite', open);
+describeSegmentStoreContract('sqlite', open);
 describeUnitOfWorkContract('sqlite', open);
 
 /** Everything the tests below write, read back through the read view. */
@@ -49,6 +51,13 @@ async function readAll(storage: Storage): Promise<unknown> {
     workspaces: await r.workspaces.listWorkspaces(),
     keys: await r.workspaces.listKeys(WS_A),
     traits: await r.computedTraits.list(WS_A),
+    segments: await r.segments.listDefinitions(WS_A),
+    memberships: await r.segments.listAllMemberships(WS_A),
+    changes: await r.segments.listChanges(WS_A, { afterSeq: 0, limit: 100 }),
+    lastChangeSeq: await r.segments.lastChangeSeq(WS_A),
+    schedule: await r.segments.listSchedule(WS_A),
+    webhooks: await r.segments.listWebhooks(WS_A),
+    models: await r.segments.listModels(WS_A, 'rfm'),
   };
 }
 
@@ -79,6 +88,34 @@ describe('sqlite: the database file', () => {
         revokedAtMs: null,
       });
       await stores.computedTraits.put(WS_A, { name: 't', event: '*', where: [], aggregate: 'count', property: null, windowDays: 3 });
+      await stores.segments.putDefinition(WS_A, {
+        key: 'vip',
+        name: 'VIP',
+        description: '',
+        kind: 'rule',
+        rule: { kind: 'compare', path: 'traits.plan', op: 'eq', value: 'gold' },
+        version: 1,
+        createdAtMs: 10,
+        updatedAtMs: 10,
+      });
+      await stores.segments.applyChanges(WS_A, [
+        { segmentKey: 'vip', profileId: P1, kind: 'enter', atMs: 11, reasons: ['traits.plan is "gold"'], segmentVersion: 1 },
+        { segmentKey: 'vip', profileId: P2, kind: 'enter', atMs: 12, reasons: [], segmentVersion: 1 },
+        { segmentKey: 'vip', profileId: P2, kind: 'exit', atMs: 13, reasons: [], segmentVersion: 1 },
+      ]);
+      await stores.segments.putSchedule(WS_A, [{ profileId: P1, dueAtMs: 14 }]);
+      await stores.segments.putWebhook(WS_A, {
+        id: 'wh',
+        url: 'https://example.test/h',
+        secret: 's',
+        segments: ['vip'],
+        deliveredSeq: 2,
+        failures: 1,
+        nextAttemptAtMs: 15,
+        lastError: 'HTTP 503',
+        createdAtMs: 9,
+      });
+      await stores.segments.putModel(WS_A, { kind: 'rfm', id: 'm', body: { q: [1, 2] }, updatedAtMs: 16 });
     });
     const before = await readAll(first);
     await first.close();
@@ -88,6 +125,12 @@ describe('sqlite: the database file', () => {
       expect(await readAll(second)).toEqual(before);
       expect((await append(second, WS_A, [eventFor(P1)]))[0]?.seq).toBe(4);
       expect((await append(second, WS_B, [eventFor(P1)]))[0]?.seq).toBe(2);
+      const lastChangeSeq = await second.read.segments.lastChangeSeq(WS_A);
+      expect(lastChangeSeq).toBeGreaterThan(0);
+      const [next] = await inRun(second, (stores) =>
+        stores.segments.applyChanges(WS_A, [{ segmentKey: 'vip', profileId: P2, kind: 'enter', atMs: 17, reasons: [], segmentVersion: 1 }]),
+      );
+      expect(next?.seq).toBeGreaterThan(lastChangeSeq);
     } finally {
       await second.close();
     }

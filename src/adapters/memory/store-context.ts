@@ -37,8 +37,40 @@ export interface WorkspaceTables {
   readonly catalog: Map<string, CatalogEntry>;
   /** ComputedTraitDefinition JSON by name. */
   readonly computedTraits: Map<string, string>;
-  /** Small per-workspace counters: 'profiles.appliedSeq'. */
+  /** Small per-workspace counters: 'profiles.appliedSeq', 'segments.lastSeq'. */
   readonly meta: Map<string, number>;
+  /** SegmentDefinition JSON by key. */
+  readonly segmentDefinitions: Map<string, string>;
+  /** Current memberships: segment key -> profile id -> entry. An empty inner map is invisible. */
+  readonly memberships: Map<string, Map<ProfileId, MembershipEntry>>;
+  /**
+   * The membership history in seq order. Seqs come from meta 'segments.lastSeq', which
+   * deleteAllMemberships keeps, so they are increasing but start above 1 after a delete.
+   */
+  readonly membershipChanges: MembershipChangeRecord[];
+  /** Re-evaluation due time by profile id. */
+  readonly segmentSchedule: Map<ProfileId, number>;
+  /** WebhookRecord JSON by id. */
+  readonly webhooks: Map<string, string>;
+  /** StoredModel JSON by kind, then id. An empty inner map is invisible. */
+  readonly segmentModels: Map<string, Map<string, string>>;
+}
+
+export interface MembershipEntry {
+  readonly enteredAtMs: number;
+  /** JSON array of strings. */
+  readonly reasons: string;
+}
+
+export interface MembershipChangeRecord {
+  readonly seq: number;
+  readonly segmentKey: string;
+  readonly profileId: ProfileId;
+  readonly kind: 'enter' | 'exit';
+  readonly atMs: number;
+  /** JSON array of strings. */
+  readonly reasons: string;
+  readonly segmentVersion: number;
 }
 
 export interface EventRecord {
@@ -92,6 +124,12 @@ export function workspaceTables(tables: MemoryTables, workspace: WorkspaceId): W
       catalog: new Map(),
       computedTraits: new Map(),
       meta: new Map(),
+      segmentDefinitions: new Map(),
+      memberships: new Map(),
+      membershipChanges: [],
+      segmentSchedule: new Map(),
+      webhooks: new Map(),
+      segmentModels: new Map(),
     };
     tables.byWorkspace.set(workspace, found);
   }
@@ -158,6 +196,35 @@ export function clearUndoable<K, V>(undo: UndoLog, map: Map<K, V>): void {
   undo.record(() => {
     map.clear();
     for (const [key, value] of before) map.set(key, value);
+  });
+}
+
+/** The inner map of `outer` at `key`, created (with its undo recorded) when absent. */
+export function innerMapUndoable<K, IK, IV>(undo: UndoLog, outer: Map<K, Map<IK, IV>>, key: K): Map<IK, IV> {
+  let inner = outer.get(key);
+  if (inner === undefined) {
+    inner = new Map();
+    setUndoable(undo, outer, key, inner);
+  }
+  return inner;
+}
+
+/** Array#push with its undo recorded (the undo pops: undo steps run newest first). */
+export function pushUndoable<T>(undo: UndoLog, array: T[], value: T): void {
+  array.push(value);
+  undo.record(() => {
+    array.pop();
+  });
+}
+
+/** Empties an array in place, with its undo recorded. */
+export function clearArrayUndoable<T>(undo: UndoLog, array: T[]): void {
+  if (array.length === 0) return;
+  const before = array.splice(0, array.length);
+  undo.record(() => {
+    array.length = 0;
+    // A loop, not push(...before): spreading a large array overflows the argument stack.
+    for (const value of before) array.push(value);
   });
 }
 

@@ -4,6 +4,7 @@ import { createMemoryComputedTraitStore } from './computed-trait-store.js';
 import { createMemoryEventStore } from './event-store.js';
 import { createMemoryIdentityStore } from './identity-store.js';
 import { createMemoryProfileStore } from './profile-store.js';
+import { createMemorySegmentStore } from './segment-store.js';
 import type { MemoryStoreContext } from './store-context.js';
 import { createMemoryWorkspaceStore } from './workspace-store.js';
 
@@ -16,5 +17,6 @@ export function createMemoryStores(ctx: MemoryStoreContext): Stores {
     catalog: createMemoryCatalogStore(ctx),
     workspaces: createMemoryWorkspaceStore(ctx),
     computedTraits: createMemoryComputedTraitStore(ctx),
+    segments: createMemorySegmentStore(ctx),
   };
 }

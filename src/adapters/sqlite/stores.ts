@@ -4,6 +4,7 @@ import { createSqliteComputedTraitStore } from './computed-trait-store.js';
 import { createSqliteEventStore } from './event-store.js';
 import { createSqliteIdentityStore } from './identity-store.js';
 import { createSqliteProfileStore } from './profile-store.js';
+import { createSqliteSegmentStore } from './segment-store.js';
 import type { SqliteStoreContext } from './store-context.js';
 import { createSqliteWorkspaceStore } from './workspace-store.js';
 
@@ -16,5 +17,6 @@ export function createSqliteStores(ctx: SqliteStoreContext): Stores {
     catalog: createSqliteCatalogStore(ctx),
     workspaces: createSqliteWorkspaceStore(ctx),
     computedTraits: createSqliteComputedTraitStore(ctx),
+    segments: createSqliteSegmentStore(ctx),
   };
 }
