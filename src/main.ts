@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openMemoryStorage } from './adapters/memory/index.js';
 import { openSqliteStorage } from './adapters/sqlite/index.js';
+import { createFetchWebhookSender } from './adapters/http/index.js';
 import type { AppConfig } from './app/app-config.js';
 import type { AttuneApp } from './app/attune-app.js';
 import { createAttuneApp } from './app/create-attune-app.js';
@@ -52,6 +53,12 @@ function toAppConfig(config: Config): AppConfig {
       flushIntervalMs: config.profiles.flushIntervalMs,
       maxDirtyProfiles: config.profiles.maxDirtyProfiles,
       flushChunkProfiles: config.profiles.flushChunkProfiles,
+    },
+    segments: {
+      backfillChunkProfiles: config.segments.backfillChunkProfiles,
+      dueCheckIntervalMs: config.segments.dueCheckIntervalMs,
+      sweepIntervalMs: config.segments.sweepIntervalMs,
+      previewSampleSize: config.segments.previewSampleSize,
     },
   };
 }
@@ -106,7 +113,7 @@ function waitForShutdownSignal(): Promise<string> {
 async function openApp(config: Config, logger: Logger): Promise<AttuneApp> {
   const storage = openStorage(config.storage);
   try {
-    return await createAttuneApp({ storage, clock: systemClock, logger, config: toAppConfig(config) });
+    return await createAttuneApp({ storage, clock: systemClock, logger, config: toAppConfig(config), webhookSender: createFetchWebhookSender() });
   } catch (e) {
     await storage.close();
     throw e;

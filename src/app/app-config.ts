@@ -23,9 +23,18 @@ export interface AppConfig {
     /** Profiles written per flush transaction, interleaved with ingest commits (bounds the stall). */
     readonly flushChunkProfiles: number;
   };
+  readonly segments: {
+    readonly backfillChunkProfiles: number;
+    /** Interval of the time-window expiry check (ms). */
+    readonly dueCheckIntervalMs: number;
+    /** Interval of the sweep of segments with unschedulable time dependence (ms). */
+    readonly sweepIntervalMs: number;
+    readonly previewSampleSize: number;
+  };
 }
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
   ingest: { maxEventBytes: 32 * 1024, maxQueuedEvents: 50_000, maxEventsPerCommit: 5_000, ip: 'reduce' },
   profiles: { cacheSize: 100_000, flushIntervalMs: 5_000, maxDirtyProfiles: 50_000, flushChunkProfiles: 2_000 },
+  segments: { backfillChunkProfiles: 5_000, dueCheckIntervalMs: 1_000, sweepIntervalMs: 900_000, previewSampleSize: 2_000 },
 };

@@ -9,11 +9,18 @@ export type AppErrorCode =
   | 'ERR_INGEST_CLOSED'
   | 'ERR_COMPUTED_TRAIT_INVALID'
   | 'ERR_WORKSPACE_UNKNOWN'
-  | 'ERR_WORKSPACE_EXISTS';
+  | 'ERR_WORKSPACE_EXISTS'
+  | 'ERR_SEGMENT_RULE_INVALID'
+  | 'ERR_SEGMENT_EXISTS'
+  | 'ERR_SEGMENT_IN_USE'
+  | 'ERR_SEGMENT_MANAGED'
+  | 'ERR_NOT_ENOUGH_DATA';
 
 export interface AppErrorDetail {
   readonly field: string | null;
   readonly message: string;
+  /** Where in a text input the problem is (segment rules in their text form). */
+  readonly position?: { readonly line: number; readonly column: number; readonly offset: number };
 }
 
 export class AppError extends Error {

@@ -10,6 +10,15 @@ import type { ApiKeyId, ProfileId, WorkspaceId } from '../core/shared/ids.js';
 import type { JsonValue } from '../core/shared/json.js';
 import type { EpochMs } from '../core/shared/time.js';
 import type { TimelineCursor } from '../ports/event-store.js';
+import type { Membership, MembershipChange } from '../ports/segment-store.js';
+import type { SegmentKind } from '../core/segments/segment-definition.js';
+import type { BackfillOutcome, BackfillProgress } from './segments/segment-engine.js';
+import type { OverlapMatrix, SavedSegment, SegmentInput, SegmentPreview, SegmentSummary, SizePoint } from './segments/segment-service.js';
+import type { RuleInput } from './segments/parse-segment-input.js';
+import type { ClusteringsApi } from './segments/cluster-service.js';
+import type { SegmentPersona } from './segments/persona-service.js';
+import type { RfmApi } from './segments/rfm-service.js';
+import type { CreateWebhookInput, CreatedWebhook, WebhookView } from './webhooks/webhooks-service.js';
 
 /** Who is calling: resolved from an API key. */
 export interface AuthContext {
@@ -56,6 +65,56 @@ export interface ProfileView {
   readonly computedTraits: Readonly<Record<string, JsonValue>>;
   readonly identities: readonly { readonly kind: IdentifierKind; readonly value: string; readonly firstSeenMs: EpochMs }[];
   readonly merges: readonly MergeRecord[];
+  /** Current segments, with why the profile is in each (evaluated at nowMs). */
+  readonly segments: readonly ProfileSegment[];
+}
+
+export interface ProfileSegment {
+  readonly key: string;
+  readonly name: string;
+  readonly kind: SegmentKind;
+  readonly enteredAtMs: EpochMs;
+  readonly reasons: readonly string[];
+}
+
+/** Rule segments: definitions, live membership, preview, overlap, export, history and the change feed. */
+export interface SegmentsApi {
+  list(workspace: WorkspaceId): Promise<readonly SegmentSummary[]>;
+  get(workspace: WorkspaceId, key: string): Promise<SegmentSummary>;
+  /** Saves a new segment and backfills it over every profile before returning. */
+  create(workspace: WorkspaceId, input: SegmentInput, onProgress?: (progress: BackfillProgress) => void): Promise<SavedSegment>;
+  /** Replaces (or creates) the segment at `key` and backfills it. */
+  update(workspace: WorkspaceId, key: string, input: SegmentInput, onProgress?: (progress: BackfillProgress) => void): Promise<SavedSegment>;
+  delete(workspace: WorkspaceId, key: string): Promise<boolean>;
+  preview(workspace: WorkspaceId, input: RuleInput): Promise<SegmentPreview>;
+  overlap(workspace: WorkspaceId, keys: readonly string[] | null): OverlapMatrix;
+  members(workspace: WorkspaceId, key: string, opts: { readonly afterProfileId: ProfileId | null; readonly limit: number }): Promise<readonly Membership[]>;
+  sizeOverTime(workspace: WorkspaceId, key: string): Promise<readonly SizePoint[]>;
+  changes(
+    workspace: WorkspaceId,
+    opts: { readonly afterSeq: number; readonly limit: number; readonly segmentKeys?: readonly string[]; readonly profileId?: ProfileId },
+  ): Promise<readonly MembershipChange[]>;
+  /** Live changes as they commit (server-sent events); returns the unsubscribe function. */
+  subscribe(workspace: WorkspaceId, listener: (changes: readonly MembershipChange[]) => void): () => void;
+  /** Is the profile in the segment now? A memory lookup (decision time). */
+  isMember(workspace: WorkspaceId, key: string, profileId: ProfileId): boolean;
+  /** Re-evaluates profiles whose time windows are due (a timer calls it; tests call it directly). */
+  runDue(workspace: WorkspaceId): Promise<number>;
+  /** Re-evaluates the given segments (default: every segment) over all profiles. */
+  backfill(workspace: WorkspaceId, keys: readonly string[] | null, onProgress?: (progress: BackfillProgress) => void): Promise<BackfillOutcome>;
+  /** What sets the segment's members apart from every profile: numbers, a justified name, a narrative. */
+  persona(workspace: WorkspaceId, key: string): Promise<SegmentPersona>;
+}
+
+/**
+ * Webhooks that receive membership changes (signed POSTs, retried with backoff; docs/api.md). The
+ * secret is returned by create only; list shows a hint and the delivery status.
+ */
+export interface WebhooksApi {
+  /** Validates the URL (http or https) and the segments (each must exist; none: every segment). */
+  create(workspace: WorkspaceId, input: CreateWebhookInput): Promise<CreatedWebhook>;
+  list(workspace: WorkspaceId): Promise<readonly WebhookView[]>;
+  delete(workspace: WorkspaceId, id: string): Promise<boolean>;
 }
 
 export interface TimelineView {
@@ -151,6 +210,12 @@ export interface AttuneApp {
    * The result must equal what live ingestion produced.
    */
   rebuild(workspace: WorkspaceId, onProgress: (progress: RebuildProgress) => void): Promise<RebuildOutcome>;
+  readonly segments: SegmentsApi;
+  readonly webhooks: WebhooksApi;
+  /** RFM scores and the 11 standard RFM segments, live (src/app/segments/rfm-service.ts). */
+  readonly rfm: RfmApi;
+  /** k-means clusterings with personas, each cluster a live segment (src/app/segments/cluster-service.ts). */
+  readonly clusterings: ClusteringsApi;
   health(): HealthView;
   /** Stops accepting events, flushes what was acknowledged, and closes storage. */
   close(): Promise<void>;

@@ -20,15 +20,30 @@ import { getProfileView, resolveLookup } from './profiles/get-profile.js';
 import { createProfileCache } from './profiles/profile-cache.js';
 import { recoverProfiles } from './profiles/recover-profiles.js';
 import { listAllProfileIds, rebuildWorkspace, refoldProfiles } from './rebuild-workspace.js';
+import { DEFAULT_RULE_SCHEMA } from '../core/segments/rule-schema.js';
+import type { SegmentDefinition } from '../core/segments/segment-definition.js';
+import { describeProfileSegments } from './segments/profile-segments.js';
+import { SegmentEngine } from './segments/segment-engine.js';
+import { SegmentService } from './segments/segment-service.js';
+import { startSegmentTimers } from './segments/segment-timers.js';
+import { ClusterService } from './segments/cluster-service.js';
+import { PersonaService } from './segments/persona-service.js';
+import { RfmService } from './segments/rfm-service.js';
+import type { WebhookSender } from '../ports/webhook-sender.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { createWebhooksService } from './webhooks/webhooks-service.js';
 
 export interface AttuneAppDeps {
   readonly storage: Storage;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly config: AppConfig;
+  /** Sends webhook deliveries; absent: webhooks are stored but not delivered (a warning says so once). */
+  readonly webhookSender?: WebhookSender;
 }
 
 const AUTH_CACHE_TTL_MS = 5_000;
+const RFM_REFIT_AFTER_MS = 24 * 3_600_000;
 const WORKSPACE_SLUG = /^[a-z][a-z0-9-]{0,39}$/;
 
 /** Wires the use cases over one opened storage. The only stateful parts: the writer and the caches. */
@@ -41,10 +56,30 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
   const specFor = async (workspace: WorkspaceId): Promise<ProfileSpec> => {
     const cached = specs.get(workspace);
     if (cached !== undefined) return cached;
-    const spec: ProfileSpec = { ...DEFAULT_PROFILE_SPEC, computedTraits: await storage.read.computedTraits.list(workspace) };
+    const spec: ProfileSpec = {
+      ...DEFAULT_PROFILE_SPEC,
+      computedTraits: await storage.read.computedTraits.list(workspace),
+      behaviorTracks: engine.registry(workspace).tracks,
+    };
     specs.set(workspace, spec);
     return spec;
   };
+  // Late-bound: the engine runs its steps through the writer, which calls the engine in each commit.
+  let exclusive: <T>(fn: () => Promise<T>) => Promise<T> = () => Promise.reject(new Error('writer not started'));
+  let flushProfiles: () => Promise<void> = () => Promise.resolve();
+  const engine = new SegmentEngine({
+    storage,
+    cache,
+    clock,
+    logger,
+    schemaFor: () => DEFAULT_RULE_SCHEMA,
+    specFor,
+    exclusive: (fn) => exclusive(fn),
+    flushProfiles: () => flushProfiles(),
+    config: { backfillChunkProfiles: config.segments.backfillChunkProfiles, dueBatchProfiles: 5_000 },
+  });
+  // Definitions first: the profile spec (behavior tracks) depends on them, and recovery folds with it.
+  for (const workspace of await storage.read.workspaces.listWorkspaces()) await engine.load(workspace.id);
   const recover = async (workspace: WorkspaceId): Promise<void> => {
     const recovered = await recoverProfiles({ storage, spec: await specFor(workspace) }, workspace);
     if (recovered.events > 0) logger.info('profiles recovered from the log', { workspace, ...recovered });
@@ -59,6 +94,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     logger,
     specFor,
     recover,
+    afterBatch: (stores, workspace, applied) => engine.afterBatch(stores, workspace, applied.touched),
     config: {
       maxQueuedEvents: config.ingest.maxQueuedEvents,
       maxEventsPerCommit: config.ingest.maxEventsPerCommit,
@@ -67,10 +103,53 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
       flushChunkProfiles: config.profiles.flushChunkProfiles,
     },
   });
+  exclusive = (fn) => writer.exclusive(fn);
+  flushProfiles = () => writer.flushProfiles();
   /** Lists and counts read the store: make it hold every acknowledged change first. */
   const flushed = async (): Promise<void> => {
     if (cache.dirtySize > 0) await writer.exclusive(() => writer.flushProfiles());
   };
+
+  /** Installs segment definitions; new behavior tracks need every profile refolded from its log. */
+  const applyDefinitions = async (workspace: WorkspaceId, definitions: readonly SegmentDefinition[]): Promise<void> => {
+    await writer.exclusive(async () => {
+      const tracksKey = (w: WorkspaceId): string => engine.registry(w).tracks.map((t) => `${t.key}@${String(t.retentionMs)}`).join('|');
+      const before = tracksKey(workspace);
+      engine.setDefinitions(workspace, definitions);
+      if (tracksKey(workspace) !== before) await refoldWorkspace(workspace);
+    });
+  };
+  const segmentService = new SegmentService({
+    storage,
+    clock,
+    engine,
+    schemaFor: () => DEFAULT_RULE_SCHEMA,
+    specFor,
+    applyDefinitions,
+    flushed: () => flushed(),
+    config: { previewSampleSize: config.segments.previewSampleSize, previewSampleTtlMs: 60_000 },
+  });
+  const allSegmentKeys = (workspace: WorkspaceId): Set<string> => new Set(engine.registry(workspace).ordered.map((s) => s.definition.key));
+  // Workspace models (RFM fit, clusterings): their enrichers are installed before any event is taken.
+  const modelDeps = { storage, clock, logger, engine, segments: segmentService, specFor, flushed: () => flushed() };
+  const rfmService = new RfmService(modelDeps);
+  const clusterService = new ClusterService(modelDeps);
+  const personaService = new PersonaService(modelDeps);
+  const loadModels = async (workspace: WorkspaceId): Promise<void> => {
+    await rfmService.load(workspace);
+    await clusterService.load(workspace);
+  };
+  for (const workspace of await storage.read.workspaces.listWorkspaces()) await loadModels(workspace.id);
+  const timers = startSegmentTimers({
+    engine,
+    logger,
+    dueCheckIntervalMs: config.segments.dueCheckIntervalMs,
+    sweepIntervalMs: config.segments.sweepIntervalMs,
+    // RFM cut points follow the population: refitted once they are a day old (then swept as usual).
+    beforeSweep: async (workspace) => {
+      await rfmService.refitIfOlderThan(workspace, RFM_REFIT_AFTER_MS);
+    },
+  });
 
   const createKey = async (input: { workspaceId: WorkspaceId; name: string; scope: ApiKeyScope; secret?: string }): Promise<CreatedKey> => {
     const secret = input.secret ?? generateSecret(input.scope);
@@ -90,15 +169,44 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     });
   };
 
+  // Webhooks: the dispatcher delivers membership changes after each commit; it starts here, as the
+  // app is returned (its first pass runs asynchronously), and stops in close() before the writer.
+  const webhookDispatcher =
+    deps.webhookSender === undefined
+      ? null
+      : new WebhookDispatcher({
+          storage,
+          clock,
+          logger,
+          sender: deps.webhookSender,
+          workspaceIds: () => engine.workspaceIds(),
+          subscribe: (workspace, listener) => engine.subscribe(workspace, listener),
+        });
+  let warnedNoWebhookSender = false;
+  const webhooks = createWebhooksService({
+    storage,
+    clock,
+    changed: (workspace) => {
+      if (webhookDispatcher !== null) webhookDispatcher.wake(workspace);
+      else if (!warnedNoWebhookSender) {
+        warnedNoWebhookSender = true;
+        logger.warn('webhooks are stored but not delivered: no webhook sender is configured');
+      }
+    },
+  });
+  webhookDispatcher?.start();
+
   return {
     authenticate: (secret) => auth.authenticate(secret, clock.nowMs()),
     ingest: (request) => ingestEvents({ writer, config: config.ingest }, request),
     async getProfile(workspace, lookup, nowMs) {
+      const spec = await specFor(workspace);
       return getProfileView(storage.read, workspace, {
         lookup,
         nowMs,
-        spec: await specFor(workspace),
+        spec,
         unflushed: (id) => cache.getDirty(workspace, id),
+        segmentsOf: (state) => describeProfileSegments(engine, workspace, state, nowMs, spec),
       });
     },
     async getTimeline(workspace, lookup, opts) {
@@ -172,6 +280,8 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
       }
       const workspace: Workspace = { id, name: input.name, createdAtMs: clock.nowMs() };
       await storage.uow.run('workspaces:create', (stores) => stores.workspaces.putWorkspace(workspace));
+      await engine.load(id);
+      await loadModels(id);
       const keys = [
         await createKey({ workspaceId: id, name: 'admin', scope: 'admin' }),
         await createKey({ workspaceId: id, name: 'write', scope: 'write' }),
@@ -183,6 +293,8 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
       if ((await storage.read.workspaces.listWorkspaces()).length > 0) return null;
       const workspace: Workspace = { id: DEFAULT_WORKSPACE_ID, name: 'default', createdAtMs: clock.nowMs() };
       await storage.uow.run('bootstrap', (stores) => stores.workspaces.putWorkspace(workspace));
+      await engine.load(workspace.id);
+      await loadModels(workspace.id);
       const admin = await createKey({ workspaceId: workspace.id, name: 'admin', scope: 'admin', ...(input.adminSecret === null ? {} : { secret: input.adminSecret }) });
       const write = await createKey({ workspaceId: workspace.id, name: 'write', scope: 'write', ...(input.writeSecret === null ? {} : { secret: input.writeSecret }) });
       const generated = [input.adminSecret === null ? admin : null, input.writeSecret === null ? write : null].filter((k) => k !== null);
@@ -191,17 +303,44 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
       return { workspace, generated, supplied };
     },
     async rebuild(workspace, onProgress) {
-      return writer.exclusive(async () => {
+      const outcome = await writer.exclusive(async () => {
         await writer.flushProfiles();
         specs.delete(workspace);
         cache.clearWorkspace(workspace);
         return rebuildWorkspace({ storage, clock, spec: await specFor(workspace) }, workspace, onProgress);
       });
+      // Profile ids come out the same, so memberships stay valid: re-evaluating every segment over the
+      // rebuilt profiles records only real differences (no burst of re-enters for webhook receivers).
+      if (engine.registry(workspace).ordered.length > 0) await engine.backfill(workspace, allSegmentKeys(workspace));
+      return outcome;
     },
+    segments: {
+      list: (workspace) => segmentService.list(workspace),
+      get: (workspace, key) => segmentService.get(workspace, key),
+      create: (workspace, input, onProgress) => segmentService.put(workspace, input, { create: true, ...(onProgress === undefined ? {} : { onProgress }) }),
+      update: (workspace, key, input, onProgress) =>
+        segmentService.put(workspace, { ...input, key }, { create: false, ...(onProgress === undefined ? {} : { onProgress }) }),
+      delete: (workspace, key) => segmentService.delete(workspace, key),
+      preview: (workspace, input) => segmentService.preview(workspace, input),
+      overlap: (workspace, keys) => segmentService.overlap(workspace, keys),
+      members: (workspace, key, opts) => segmentService.members(workspace, key, opts),
+      sizeOverTime: (workspace, key) => segmentService.sizeOverTime(workspace, key),
+      changes: (workspace, opts) => segmentService.changes(workspace, opts),
+      subscribe: (workspace, listener) => engine.subscribe(workspace, listener),
+      isMember: (workspace, key, profileId) => engine.index(workspace).has(key, profileId),
+      runDue: (workspace) => engine.runDue(workspace),
+      backfill: (workspace, keys, onProgress) => engine.backfill(workspace, keys === null ? allSegmentKeys(workspace) : new Set(keys), onProgress),
+      persona: (workspace, key) => personaService.describe(workspace, key),
+    },
+    webhooks,
+    rfm: rfmService,
+    clusterings: clusterService,
     health: () => ({ status: 'ok', storage: storage.engine, uptimeMs: clock.nowMs() - startedAtMs, ingestQueueDepth: writer.depth(),
       unflushedProfiles: cache.dirtySize,
     }),
     async close() {
+      await timers.stop();
+      await webhookDispatcher?.close();
       await writer.close();
       await storage.close();
     },

@@ -139,6 +139,35 @@ export const ConfigSchema = z.strictObject({
       }),
     })
     .prefault({}),
+  segments: z
+    .strictObject({
+      /** Profiles evaluated per backfill step. Default 5000. */
+      backfillChunkProfiles: setting(z.int().min(1).default(5_000), {
+        description: 'Profiles evaluated per backfill step when a segment is created or edited; ingestion runs between steps.',
+        env: 'ATTUNE_SEGMENTS_BACKFILL_CHUNK',
+        flag: null,
+      }),
+      /** How often time-window expiries are checked, in ms. Default 1000. */
+      dueCheckIntervalMs: setting(z.int().min(10).max(60_000).default(1_000), {
+        description: 'How often profiles whose time windows expire are re-evaluated (ms): memberships change on time, without a new event, within this delay.',
+        env: 'ATTUNE_SEGMENTS_DUE_CHECK_MS',
+        flag: null,
+      }),
+      /** Re-evaluation sweep of segments reading decaying features, in ms. Default 900000. */
+      sweepIntervalMs: setting(z.int().min(1_000).default(900_000), {
+        description:
+          'Segments that read features whose change with time cannot be scheduled (affinity decay, cart abandonment, RFM scores, clusters) are re-evaluated over all profiles this often (ms).',
+        env: 'ATTUNE_SEGMENTS_SWEEP_MS',
+        flag: null,
+      }),
+      /** Profiles in the preview sample. Default 2000. */
+      previewSampleSize: setting(z.int().min(100).max(100_000).default(2_000), {
+        description: 'Profiles in the random sample a draft rule is previewed on (sizes are estimated with a 95% interval; exact below this many profiles).',
+        env: 'ATTUNE_SEGMENTS_PREVIEW_SAMPLE',
+        flag: null,
+      }),
+    })
+    .prefault({}),
   auth: z
     .strictObject({
       /** Secret of the admin key created on first start. Default: none (a key is generated and printed once). */

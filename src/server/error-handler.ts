@@ -64,7 +64,7 @@ export function toRenderedError(error: unknown, request: FastifyRequest): Render
   if (error instanceof AppError) {
     const retryAfter: Record<string, string> =
       error.retryAfterSeconds === null ? {} : { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) };
-    const details = error.details.map((d) => ({ field: d.field, message: d.message }));
+    const details = error.details.map((d) => ({ field: d.field, message: d.message, ...(d.position === undefined ? {} : { position: d.position }) }));
     return { ...rendered(error.code, error.message, details), headers: retryAfter };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {

@@ -35,6 +35,11 @@ export const ERRORS = {
   ERR_COMPUTED_TRAIT_INVALID: { status: 422, message: 'The computed trait definition is invalid' },
   ERR_WORKSPACE_UNKNOWN: { status: 404, message: 'The workspace does not exist' },
   ERR_WORKSPACE_EXISTS: { status: 409, message: 'A workspace with this id already exists' },
+  ERR_SEGMENT_RULE_INVALID: { status: 422, message: 'The segment rule is invalid' },
+  ERR_SEGMENT_EXISTS: { status: 409, message: 'A segment with this key already exists' },
+  ERR_SEGMENT_IN_USE: { status: 409, message: 'Other segments read this segment' },
+  ERR_SEGMENT_MANAGED: { status: 409, message: 'This segment is managed by RFM or a clustering' },
+  ERR_NOT_ENOUGH_DATA: { status: 422, message: 'There is not enough data for this' },
 
   // Event rejections (EventRejectCode, src/core/events/event-rejection.ts); per event in a 207/400 body
   ERR_EVENT_NOT_OBJECT: { status: 400, message: 'The event is not a JSON object' },

@@ -9,6 +9,7 @@ import type { AttuneApp } from '../../src/app/attune-app.js';
 import { createAttuneApp } from '../../src/app/create-attune-app.js';
 import type { Storage } from '../../src/ports/storage.js';
 import type { Logger } from '../../src/ports/logger.js';
+import type { WebhookSender } from '../../src/ports/webhook-sender.js';
 
 export type TestEngine = 'memory' | 'sqlite';
 export const TEST_ENGINES: readonly TestEngine[] = ['memory', 'sqlite'];
@@ -26,7 +27,15 @@ export interface TestApp {
 /** A real app on a fresh store: a temp SQLite file per call, or the memory adapter. */
 export async function openTestApp(
   engine: TestEngine,
-  opts: { config?: Partial<AppConfig['ingest']>; profiles?: Partial<AppConfig['profiles']>; path?: string; nowMs?: () => number } = {},
+  opts: {
+    config?: Partial<AppConfig['ingest']>;
+    profiles?: Partial<AppConfig['profiles']>;
+    segments?: Partial<AppConfig['segments']>;
+    path?: string;
+    nowMs?: () => number;
+    /** Delivers webhooks (e.g. createFetchWebhookSender()); absent: webhooks are stored, not sent. */
+    webhookSender?: WebhookSender;
+  } = {},
 ): Promise<TestApp> {
   let dir: string | null = null;
   let path: string | null = null;
@@ -45,8 +54,15 @@ export async function openTestApp(
   const config: AppConfig = {
     ingest: { ...DEFAULT_APP_CONFIG.ingest, ...opts.config },
     profiles: { ...DEFAULT_APP_CONFIG.profiles, ...opts.profiles },
+    segments: { ...DEFAULT_APP_CONFIG.segments, ...opts.segments },
   };
-  const app = await createAttuneApp({ storage, clock: { nowMs: opts.nowMs ?? (() => Date.now()) }, logger: silentLogger, config });
+  const app = await createAttuneApp({
+    storage,
+    clock: { nowMs: opts.nowMs ?? (() => Date.now()) },
+    logger: silentLogger,
+    config,
+    ...(opts.webhookSender === undefined ? {} : { webhookSender: opts.webhookSender }),
+  });
   // As on a real first start: the default workspace exists (no-op when the store already has it).
   await app.bootstrap({ adminSecret: 'test-admin-key-0123456789', writeSecret: 'test-write-key-0123456789' });
   return {

@@ -3,6 +3,7 @@ import type { ProfileSpec } from '../../core/profiles/profile-spec.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import type { Stores } from '../../ports/storage.js';
 import type { ProfileCache } from '../profiles/profile-cache.js';
+import type { TouchedProfiles } from '../segments/segment-engine.js';
 import { updateProfiles } from '../profiles/update-profiles.js';
 import { resolveBatchIdentities } from './resolve-batch-identities.js';
 
@@ -14,7 +15,11 @@ export interface AppliedBatch {
   readonly replayed: number;
   /** The highest seq appended by this batch (0 when every event was a duplicate). */
   readonly lastSeq: number;
+  /** Which profiles changed and how (segments re-evaluate them). */
+  readonly touched: TouchedProfiles;
 }
+
+const NOTHING_TOUCHED: TouchedProfiles = { newEvents: new Map(), replayed: new Set(), mergedAway: new Set() };
 
 /**
  * One workspace's share of a group commit, inside the caller's transaction: drop duplicates (against
@@ -38,7 +43,7 @@ export async function applyEventBatch(
       fresh.push(event);
     }
   }
-  if (fresh.length === 0) return { isNew, profilesTouched: 0, merges: 0, replayed: 0, lastSeq: 0 };
+  if (fresh.length === 0) return { isNew, profilesTouched: 0, merges: 0, replayed: 0, lastSeq: 0, touched: NOTHING_TOUCHED };
 
   const identities = await resolveBatchIdentities(stores, workspace, fresh);
   for (const merged of identities.mergedAway) cache.delete(workspace, merged);
@@ -66,6 +71,7 @@ export async function applyEventBatch(
     merges: identities.mergedAway.size,
     replayed: stats.replayed,
     lastSeq: stored.at(-1)?.seq ?? 0,
+    touched: { newEvents: byProfile, replayed: identities.mergedInto, mergedAway: identities.mergedAway },
   };
 }
 

@@ -3,9 +3,10 @@ import type { ProfileSpec } from '../../core/profiles/profile-spec.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
-import type { UnitOfWork } from '../../ports/storage.js';
+import type { Stores, UnitOfWork } from '../../ports/storage.js';
 import { AppError } from '../app-error.js';
 import type { ProfileCache } from '../profiles/profile-cache.js';
+import type { AppliedBatch } from './apply-event-batch.js';
 import { applyEventBatch } from './apply-event-batch.js';
 
 export interface IngestWriterDeps {
@@ -14,6 +15,11 @@ export interface IngestWriterDeps {
   readonly cache: ProfileCache;
   readonly logger: Logger;
   readonly specFor: (workspace: WorkspaceId) => Promise<ProfileSpec>;
+  /**
+   * Inside each ingest transaction, after a workspace's events are applied (segment membership).
+   * Returns what to run once the transaction has committed.
+   */
+  readonly afterBatch?: (stores: Stores, workspace: WorkspaceId, applied: AppliedBatch) => Promise<() => void>;
   /** Re-derives a workspace's stored profiles from the log (after a failed transaction). */
   readonly recover: (workspace: WorkspaceId) => Promise<void>;
   readonly config: {
@@ -168,6 +174,7 @@ export function createIngestWriter(deps: IngestWriterDeps): IngestWriter {
       // A workspace whose working set was dropped must be re-derived before new events apply to it.
       await recoverPending();
       const seqs = new Map<WorkspaceId, number>();
+      const afterCommit: (() => void)[] = [];
       const results = await deps.uow.run('ingest', async (stores) => {
         const out = new Map<Pending, readonly boolean[]>();
         for (const [workspace, items] of byWorkspace) {
@@ -176,6 +183,7 @@ export function createIngestWriter(deps: IngestWriterDeps): IngestWriter {
           if (spec === undefined) throw new Error('spec missing');
           const applied = await applyEventBatch(stores, workspace, { events, spec, cache: deps.cache });
           if (applied.lastSeq > 0) seqs.set(workspace, applied.lastSeq);
+          if (deps.afterBatch !== undefined && applied.lastSeq > 0) afterCommit.push(await deps.afterBatch(stores, workspace, applied));
           let offset = 0;
           for (const item of items) {
             out.set(item, applied.isNew.slice(offset, offset + item.events.length));
@@ -185,6 +193,7 @@ export function createIngestWriter(deps: IngestWriterDeps): IngestWriter {
         return out;
       });
       for (const [workspace, seq] of seqs) lastSeq.set(workspace, seq);
+      for (const done of afterCommit) done();
       for (const item of batch) item.resolve(results.get(item) ?? []);
     } catch (error: unknown) {
       // The working set holds copies mutated by the failed transaction, and unflushed changes of

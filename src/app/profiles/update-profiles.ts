@@ -7,6 +7,7 @@ import { createProfileState } from '../../core/profiles/profile-state.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import type { Stores } from '../../ports/storage.js';
 import { foldProfile } from '../../core/profiles/fold-profile.js';
+import { profileNeedsReplay } from '../../core/profiles/behavior-track.js';
 import type { ProfileCache } from './profile-cache.js';
 
 export interface ProfileUpdateStats {
@@ -54,8 +55,10 @@ export async function updateProfiles(
         : (cache.get(workspace, id) ?? loaded.get(id));
     if (events.length > 1) events.sort(compareEventOrder);
     const first = events[0];
+    // A profile folded before a segment added a behavior track lacks that track's history: replay it.
     const inOrder =
       state !== undefined &&
+      !profileNeedsReplay(state, spec) &&
       (state.lastEventKey === null || first === undefined || compareEventOrder(first, state.lastEventKey) > 0);
     if (state !== undefined && inOrder) {
       for (const event of events) state = applyEventToProfile(state, event, spec);
