@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { API_KEY_SCOPES } from '../core/auth/workspace.js';
 import { EVENT_TYPES } from '../core/events/event.js';
 import type { ProfileFeatures } from '../core/features/compute-features.js';
+import { ProfileSegmentSchema } from './segments.schema.js';
 import { decodeTimelineCursor } from './timeline-cursor.js';
 
 /**
@@ -150,6 +151,7 @@ export const ProfileResponseSchema = z
     features: JsonObject.describe('Derived features at request time (see docs/api.md); units are in the names'),
     computedTraits: JsonObject,
     merges: z.array(MergeSchema),
+    segments: z.array(ProfileSegmentSchema).describe('Segments the profile is in now, with why (see docs/api.md, "Segments")'),
     links: z.object({ timeline: z.string() }),
   })
   .meta({ id: 'Profile' });

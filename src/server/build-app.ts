@@ -12,6 +12,10 @@ import { healthRoutes } from './routes/health.routes.js';
 import { ingestRoutes } from './routes/ingest.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
 import { profileRoutes } from './routes/profiles.routes.js';
+import { rfmRoutes } from './routes/rfm.routes.js';
+import { clusteringRoutes } from './routes/clusterings.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
+import { segmentRoutes } from './routes/segments.routes.js';
 import { generateRequestId, installSecurityHeaders } from './security-headers.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -83,6 +87,10 @@ export async function buildApp(deps: ServerDeps, opts: ServerOptions): Promise<F
   await instance.register(keyRoutes({ app: deps.app }));
   await instance.register(catalogRoutes({ app: deps.app }));
   await instance.register(computedTraitRoutes({ app: deps.app }));
+  await instance.register(rfmRoutes({ app: deps.app }));
+  await instance.register(clusteringRoutes({ app: deps.app }));
+  await instance.register(webhookRoutes({ app: deps.app }));
+  await instance.register(segmentRoutes({ app: deps.app }));
   await instance.ready();
   return instance;
 }

@@ -27,6 +27,7 @@ export function toProfileResponse(view: ProfileView): ProfileResponse {
       via: m.via.map((id) => ({ kind: id.kind, value: id.value })),
       at: toIso(m.atMs),
     })),
+    segments: view.segments.map((s) => ({ key: s.key, name: s.name, kind: s.kind, enteredAt: toIso(s.enteredAtMs), reasons: [...s.reasons] })),
     links: { timeline: `${profilePath(view.profileId)}/timeline` },
   };
 }
