@@ -2,6 +2,7 @@ import { AppError } from '../app/app-error.js';
 import type { CliCommand } from './cli-command.js';
 import type { CliRuntime } from './cli-runtime.js';
 import { catalogCommand, importCatalogCommand } from './commands/catalog.command.js';
+import { segmentsCommand } from './commands/segments.command.js';
 import { demoCommand } from './commands/demo.command.js';
 import { importCommand } from './commands/import.command.js';
 import { keysCommand } from './commands/keys.command.js';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   importCommand,
   catalogCommand,
+  segmentsCommand,
   importCatalogCommand,
   rebuildCommand,
   keysCommand,
