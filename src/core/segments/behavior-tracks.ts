@@ -68,8 +68,7 @@ const NO_EVENTS: BehaviorTrackState = { retentionMs: null, at: [], ids: [], drop
  * are exact while a window's events fit in the cap.
  */
 export function createBehaviorViewFromTracks(tracks: Readonly<Record<string, BehaviorTrackState>>): BehaviorView {
-  const trackOf = (event: string, filter: EventFilter | null): BehaviorTrackState =>
-    ownValue(tracks, behaviorTrackKey(event, filter)) ?? NO_EVENTS;
+  const trackOf = (event: string, filter: EventFilter | null): BehaviorTrackState => ownValue(tracks, trackKeyOf(event, filter)) ?? NO_EVENTS;
 
   return {
     countMatching(query: BehaviorQuery): number {
@@ -120,6 +119,27 @@ export function createBehaviorViewFromTracks(tracks: Readonly<Record<string, Beh
 }
 
 /** (atMs, id) comes strictly after (otherAtMs, otherId) in compareEventOrder. */
+/**
+ * Track keys of filtered conditions, built once per compiled filter: evaluation asks for the same
+ * keys for every profile, and concatenating (then hashing) a fresh string per lookup showed in profiles.
+ */
+const filteredKeys = new WeakMap<EventFilter, Map<string, string>>();
+
+function trackKeyOf(event: string, filter: EventFilter | null): string {
+  if (filter === null) return behaviorTrackKey(event, null);
+  let byEvent = filteredKeys.get(filter);
+  if (byEvent === undefined) {
+    byEvent = new Map();
+    filteredKeys.set(filter, byEvent);
+  }
+  let key = byEvent.get(event);
+  if (key === undefined) {
+    key = behaviorTrackKey(event, filter);
+    byEvent.set(event, key);
+  }
+  return key;
+}
+
 function isAfter(atMs: EpochMs, id: string, otherAtMs: EpochMs, otherId: string): boolean {
   return atMs !== otherAtMs ? atMs > otherAtMs : id > otherId;
 }

@@ -59,12 +59,26 @@ function evaluateNode(node: CompiledNode, input: SegmentInput, nowMs: EpochMs, e
   switch (node.kind) {
     case 'and':
     case 'or': {
-      const results = node.children.map((child) => evaluateNode(child, input, nowMs, explain));
-      const matched = node.kind === 'and' ? results.every((r) => r.matched) : results.some((r) => r.matched);
+      // Plain loops: this runs for every segment on every event (closures here showed in profiles).
+      const results: SegmentMatch[] = [];
+      let passed = 0;
+      for (const child of node.children) {
+        const result = evaluateNode(child, input, nowMs, explain);
+        results.push(result);
+        if (result.matched) passed++;
+      }
+      const matched = node.kind === 'and' ? passed === results.length : passed > 0;
       // The children that decide the result: for a failed `and` the failing ones, for a passed
       // `or` the passing ones, otherwise all of them. Only they can flip it.
-      const deciding = node.kind === 'and' ? (matched ? results : results.filter((r) => !r.matched)) : matched ? results.filter((r) => r.matched) : results;
-      return { matched, reasons: explain ? deciding.flatMap((r) => r.reasons) : NO_REASONS, nextChangeAtMs: earliest(deciding.map((r) => r.nextChangeAtMs)) };
+      const keep: boolean | null = node.kind === 'and' ? (matched ? null : false) : matched ? true : null;
+      const reasons: string[] = [];
+      let nextChangeAtMs: EpochMs | null = null;
+      for (const result of results) {
+        if (keep !== null && result.matched !== keep) continue;
+        if (explain) for (const reason of result.reasons) reasons.push(reason);
+        if (result.nextChangeAtMs !== null && (nextChangeAtMs === null || result.nextChangeAtMs < nextChangeAtMs)) nextChangeAtMs = result.nextChangeAtMs;
+      }
+      return { matched, reasons: explain ? reasons : NO_REASONS, nextChangeAtMs };
     }
     case 'not': {
       const child = evaluateNode(node.child, input, nowMs, explain);
