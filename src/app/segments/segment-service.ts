@@ -6,7 +6,7 @@ import { behaviorTracksOf } from '../../core/segments/behavior-tracks.js';
 import { evaluateSegment } from '../../core/segments/evaluate-segment.js';
 import type { RuleSchema } from '../../core/segments/rule-schema.js';
 import type { SegmentDefinition } from '../../core/segments/segment-definition.js';
-import { SEGMENT_KEY_PATTERN } from '../../core/segments/segment-definition.js';
+import { RESERVED_SEGMENT_KEYS, SEGMENT_KEY_PATTERN } from '../../core/segments/segment-definition.js';
 import type { SegmentRule } from '../../core/segments/segment-rule.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import { asProfileId } from '../../core/shared/ids.js';
@@ -133,6 +133,11 @@ export class SegmentService {
     const key = input.key;
     if (typeof key !== 'string' || !SEGMENT_KEY_PATTERN.test(key)) {
       throw new AppError('ERR_VALIDATION', 'Invalid segment key', { details: [{ field: 'key', message: 'use 1 to 64 lowercase letters, digits, - or _, starting with a letter or digit' }] });
+    }
+    if (RESERVED_SEGMENT_KEYS.has(key)) {
+      throw new AppError('ERR_VALIDATION', `"${key}" names a fixed path under /v1/segments/ and cannot be a segment key`, {
+        details: [{ field: 'key', message: `reserved: ${[...RESERVED_SEGMENT_KEYS].join(', ')}` }],
+      });
     }
     const compiled = compileRuleInput(input, this.deps.schemaFor(workspace));
     const existing = await this.deps.storage.read.segments.getDefinition(workspace, key);

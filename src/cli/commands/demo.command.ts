@@ -6,6 +6,7 @@ import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, par
 import type { CliCommand } from '../cli-command.js';
 import type { CliRuntime } from '../cli-runtime.js';
 import { demoKeysFile, ensureDemoKeys } from '../demo/demo-keys.js';
+import { runDemoSegments } from '../demo/demo-segments.js';
 import { formatDemoNextSteps } from '../demo/demo-next-steps.js';
 import { formatCount } from '../format.js';
 import { formatImportSummary, importFile } from '../import/import-file.js';
@@ -37,7 +38,9 @@ The quickest way to see Attune work on real data. It:
   3. imports the shipped sample of the UCI Online Retail dataset (${SAMPLE_RELATIVE_PATH};
      with --full the whole file from ${FULL_DATASET_RELATIVE_PATH} when present),
   4. loads a product catalog derived from it (StockCode, Description, last UnitPrice),
-  5. serves the API and prints what to open or run next, with your keys filled in.
+  5. segments the customers: RFM (11 named live segments), k-means on R, F, M with personas,
+     and one rule segment (kept between runs),
+  6. serves the API and prints what to open or run next, with your keys filled in.
 
 Options:
   --data DIR          where the demo store lives (default ${DEMO_DATA_DIR})
@@ -133,6 +136,7 @@ export const demoCommand: CliCommand = {
       const showcase = stats === undefined ? null : pickShowcaseCustomer(stats.ordersByCustomer, { minOrders: 3, targetOrders: 8 });
       const profiles = await session.app.countProfiles(keys.workspaceId);
       runtime.stdout.write(`Profiles in the store: ${formatCount(profiles)}.\n`);
+      await runDemoSegments(session.app, keys.workspaceId, runtime.stdout);
 
       if (values['import-only'] === true) {
         runtime.stdout.write('\n--import-only: not serving. Run `attune demo` again (nothing is imported twice) to serve.\n');

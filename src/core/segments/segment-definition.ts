@@ -23,3 +23,6 @@ export interface SegmentDefinition {
 
 /** Segment keys: lowercase slug, so they read well in rules, URLs and exports. */
 export const SEGMENT_KEY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** Keys taken by fixed paths under /v1/segments/ (GET /v1/segments/{key} could never reach them). */
+export const RESERVED_SEGMENT_KEYS: ReadonlySet<string> = new Set(['overlap', 'changes', 'stream', 'preview']);

@@ -53,7 +53,6 @@ const SSE_MAX_PENDING_CHANGES = 10_000;
  * Fixed paths under /v1/segments/ that GET answers itself, so no segment may take these keys
  * (GET /v1/segments/{key} could not reach it).
  */
-const RESERVED_KEYS: ReadonlySet<string> = new Set(['overlap', 'changes', 'stream', 'preview']);
 
 export function segmentPath(key: string): string {
   return `/v1/segments/${encodeURIComponent(key)}`;
@@ -143,7 +142,6 @@ export function segmentRoutes(deps: { readonly app: AttuneApp }): FastifyPluginA
       },
       async function createSegment(request, reply) {
         const { workspaceId } = requireAuth(request);
-        refuseReservedKey(request.body.key);
         const saved = await app.segments.create(workspaceId, request.body);
         return reply.code(201).header('location', segmentPath(saved.definition.key)).send(toSavedSegmentResponse(saved));
       },
@@ -292,7 +290,6 @@ export function segmentRoutes(deps: { readonly app: AttuneApp }): FastifyPluginA
             details: [{ field: 'key', message: 'must equal the key in the path' }],
           });
         }
-        refuseReservedKey(key);
         const existed = await segmentExists(app, workspaceId, key);
         const saved = await app.segments.update(workspaceId, key, { ...request.body, key });
         if (!existed) reply.code(201).header('location', segmentPath(key));
@@ -437,15 +434,6 @@ function resumeSeqOf(header: string | string[] | undefined, after: number | unde
     return seq;
   }
   return after ?? null;
-}
-
-function refuseReservedKey(key: string): void {
-  if (RESERVED_KEYS.has(key)) {
-    throw new HttpError('ERR_REQUEST_INVALID', {
-      message: `"${key}" names a fixed path under /v1/segments/ and cannot be a segment key`,
-      details: [{ field: 'key', message: `reserved: ${[...RESERVED_KEYS].join(', ')}` }],
-    });
-  }
 }
 
 async function segmentExists(app: AttuneApp, workspace: WorkspaceId, key: string): Promise<boolean> {
