@@ -16,6 +16,11 @@ describe('attune demo', () => {
     expect(result.stdout).toMatch(/rows read\s+39,506/);
     expect(result.stdout).toMatch(/Catalog: [\d,]+ products upserted/);
     expect(result.stdout).toContain('the import is idempotent');
+    // Step 5: the customers are segmented, with numbers.
+    expect(result.stdout).toMatch(/RFM fitted on [\d,]+ customers/);
+    expect(result.stdout).toMatch(/Champions\s+\d+\s+[\d.]+%\s+[\d.]+%/);
+    expect(result.stdout).toMatch(/k-means on log R, F, M \(standardized\): k = \d/);
+    expect(result.stdout).toMatch(/Rule segment big-spenders: .*\n\s+\d+ members now/);
     const keysFile = join(data, 'demo-keys.json');
     expect(existsSync(keysFile)).toBe(true);
     expect(statSync(keysFile).mode & 0o777).toBe(0o600);
@@ -41,6 +46,12 @@ describe('attune demo', () => {
       expect(health.status).toBe(200);
       const openapi = await fetch(`${url ?? ''}/openapi.json`);
       expect(openapi.status).toBe(200);
+      // The segment commands it prints answer too.
+      const auth = { authorization: `Basic ${Buffer.from(`${adminKey ?? ''}:`).toString('base64')}` };
+      for (const path of ['/v1/rfm', '/v1/clusterings/rfm_clusters', '/v1/segments']) {
+        expect(out).toContain(`${url ?? ''}${path}`);
+        expect((await fetch(`${url ?? ''}${path}`, { headers: auth })).status, path).toBe(200);
+      }
       const saved = JSON.parse(readFileSync(join(data, 'demo-keys.json'), 'utf8')) as { admin: string };
       expect(saved.admin).toBe(adminKey);
     } finally {
