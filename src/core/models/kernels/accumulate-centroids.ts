@@ -1,5 +1,29 @@
 /**
- * The M-step sums: sums[c] = sum of the rows labelled c, counts[c] = how many. Overwrites both.
+ * sums[sOffset + j] += x[xOffset + j] for j = 0 .. dim-1, unrolled by four with a straight-line tail
+ * (see squaredDistance: V8 does not unroll, and a 3-column row paid more for the loop than the adds;
+ * a 10-restart fit on 4,338 x 3 rows went from 42 to 40 ms). Each element gets one addition, so the
+ * results are those of the plain loop bit for bit.
+ */
+function addRow(sums: Float64Array, sOffset: number, x: Float64Array, xOffset: number, dim: number): void {
+  let j = 0;
+  for (; j + 4 <= dim; j += 4) {
+    sums[sOffset + j]! += x[xOffset + j]!;
+    sums[sOffset + j + 1]! += x[xOffset + j + 1]!;
+    sums[sOffset + j + 2]! += x[xOffset + j + 2]!;
+    sums[sOffset + j + 3]! += x[xOffset + j + 3]!;
+  }
+  if (j < dim) {
+    sums[sOffset + j]! += x[xOffset + j]!;
+    if (j + 1 < dim) {
+      sums[sOffset + j + 1]! += x[xOffset + j + 1]!;
+      if (j + 2 < dim) sums[sOffset + j + 2]! += x[xOffset + j + 2]!;
+    }
+  }
+}
+
+/**
+ * The M-step sums: sums[c] = sum of the rows labelled c (in row order), counts[c] = how many.
+ * Overwrites both.
  */
 export function accumulateCentroids(
   x: Float64Array,
@@ -14,9 +38,7 @@ export function accumulateCentroids(
   counts.fill(0, 0, k);
   for (let i = 0; i < n; i++) {
     const c = labels[i]!;
-    const xOffset = i * dim;
-    const cOffset = c * dim;
-    for (let j = 0; j < dim; j++) sums[cOffset + j]! += x[xOffset + j]!;
+    addRow(sums, c * dim, x, i * dim, dim);
     counts[c]! += 1;
   }
 }

@@ -1,3 +1,5 @@
+import { squaredDistance } from './squared-distance.js';
+
 /**
  * The E-step of Lloyd's algorithm: for each of the n rows of x (row-major, dim columns), the nearest
  * of the k centroids (first on ties). Writes the label to labels[i] and the squared distance to
@@ -19,12 +21,7 @@ export function assignNearest(
     let best = 0;
     let bestDistance = Infinity;
     for (let c = 0; c < k; c++) {
-      const cOffset = c * dim;
-      let d = 0;
-      for (let j = 0; j < dim; j++) {
-        const diff = x[xOffset + j]! - centroids[cOffset + j]!;
-        d += diff * diff;
-      }
+      const d = squaredDistance(x, xOffset, centroids, c * dim, dim);
       if (d < bestDistance) {
         bestDistance = d;
         best = c;

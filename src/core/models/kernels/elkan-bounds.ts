@@ -1,4 +1,5 @@
 import { squaredDistancesToCentroids } from './hamerly-bounds.js';
+import { squaredDistance } from './squared-distance.js';
 
 /**
  * Kernels of Elkan's exact accelerated Lloyd (Elkan 2003, "Using the triangle inequality to
@@ -74,13 +75,7 @@ export function centroidHalfDistances(
     const aOffset = a * dim;
     halfDistances[a * k + a] = 0;
     for (let b = a + 1; b < k; b++) {
-      const bOffset = b * dim;
-      let d = 0;
-      for (let j = 0; j < dim; j++) {
-        const diff = centroids[aOffset + j]! - centroids[bOffset + j]!;
-        d += diff * diff;
-      }
-      const half = Math.sqrt(d) * 0.5 * down;
+      const half = Math.sqrt(squaredDistance(centroids, aOffset, centroids, b * dim, dim)) * 0.5 * down;
       halfDistances[a * k + b] = half;
       halfDistances[b * k + a] = half;
       if (half < halfGaps[a]!) halfGaps[a] = half;
@@ -92,13 +87,14 @@ export function centroidHalfDistances(
 /**
  * Elkan's E-step, with the bound update for the last centroid moves (centroidMoves) folded in, one
  * pass over the n*k lower bounds instead of two: first upper[i] grows by moves[label] and every
- * lower[i*k + c] shrinks by moves[c] (never below 0), both with slack as in updateBounds. Then a row
- * whose upper bound is below halfGaps[label] keeps its label. Otherwise, for each other centroid c in
- * index order, c is skipped when upper < max(lower[i*k + c], halfDistances[label*k + c]); before the
- * first centroid that survives, the distance to the current centroid is measured and upper tightened
- * (and the test repeated); a surviving centroid is measured, its lower bound set, and it becomes the
- * label when strictly nearer, or as near with a lower index (the first-on-ties rule of
- * assignNearest). Returns how many labels changed.
+ * lower[i*k + c] shrinks by moves[c] (never below 0), both with slack as in Hamerly's pass
+ * (hamerly-bounds.ts). Then a row whose upper bound is below halfGaps[label] keeps its label.
+ * Otherwise, for each other centroid c in index order, c is skipped when
+ * upper < max(lower[i*k + c], halfDistances[label*k + c]); before the first centroid that survives,
+ * the distance to the current centroid is measured and upper tightened (and the test repeated); a
+ * surviving centroid is measured, its lower bound set, and it becomes the label when strictly nearer,
+ * or as near with a lower index (the first-on-ties rule of assignNearest). Returns how many labels
+ * changed.
  */
 export function assignNearestElkan(
   x: Float64Array,
@@ -143,12 +139,7 @@ export function assignNearestElkan(
       const bound = lc > hc ? lc : hc;
       if (u < bound) continue;
       if (!tight) {
-        const aOffset = label * dim;
-        let own = 0;
-        for (let j = 0; j < dim; j++) {
-          const diff = x[xOffset + j]! - centroids[aOffset + j]!;
-          own += diff * diff;
-        }
+        const own = squaredDistance(x, xOffset, centroids, label * dim, dim);
         bestDistance = own;
         const root = Math.sqrt(own);
         u = root * up;
@@ -156,12 +147,7 @@ export function assignNearestElkan(
         tight = true;
         if (u < bound) continue;
       }
-      const cOffset = c * dim;
-      let d = 0;
-      for (let j = 0; j < dim; j++) {
-        const diff = x[xOffset + j]! - centroids[cOffset + j]!;
-        d += diff * diff;
-      }
+      const d = squaredDistance(x, xOffset, centroids, c * dim, dim);
       const root = Math.sqrt(d);
       lower[lOffset + c] = root * down;
       if (d < bestDistance || (d === bestDistance && c < label)) {

@@ -1,3 +1,5 @@
+import { squaredDistance } from './squared-distance.js';
+
 /**
  * Kernels of Hamerly's exact accelerated Lloyd (Hamerly 2010, "Making k-means even faster"): per
  * point an upper bound u on the distance to its assigned centroid and a lower bound l on the distance
@@ -136,13 +138,7 @@ export function centroidHalfGaps(centroids: Float64Array, k: number, dim: number
   for (let a = 0; a < k; a++) {
     const aOffset = a * dim;
     for (let b = a + 1; b < k; b++) {
-      const bOffset = b * dim;
-      let d = 0;
-      for (let j = 0; j < dim; j++) {
-        const diff = centroids[aOffset + j]! - centroids[bOffset + j]!;
-        d += diff * diff;
-      }
-      const half = Math.sqrt(d) * 0.5;
+      const half = Math.sqrt(squaredDistance(centroids, aOffset, centroids, b * dim, dim)) * 0.5;
       if (half < halfGaps[a]!) halfGaps[a] = half;
       if (half < halfGaps[b]!) halfGaps[b] = half;
     }
@@ -152,10 +148,70 @@ export function centroidHalfGaps(centroids: Float64Array, k: number, dim: number
 }
 
 /**
- * Hamerly's E-step: for each row, skips it when upper < max(halfGaps[label], lower); otherwise
- * tightens upper to the distance to its centroid and tests again; otherwise measures all k centroids
- * (squaredDistancesToCentroids, into scratch) and takes the first nearest, as assignNearest does.
- * Returns how many labels changed.
+ * otherMoves[c] = the largest of moves[] over the centroids other than c (0 when k = 1): how far a
+ * row labelled c may have come closer to any other centroid since the last pass.
+ */
+function largestOtherMoves(moves: Float64Array, k: number, otherMoves: Float64Array): void {
+  let largest = -1;
+  let first = 0;
+  let second = 0;
+  for (let c = 0; c < k; c++) {
+    const m = moves[c]!;
+    if (largest === -1 || m > first) {
+      second = first;
+      first = m;
+      largest = c;
+    } else if (m > second) {
+      second = m;
+    }
+  }
+  for (let c = 0; c < k; c++) otherMoves[c] = c === largest ? second : first;
+}
+
+/**
+ * The first half of a Hamerly pass, over every row in one sweep: the bounds follow the centroids'
+ * last moves (upper[i] grows by the move of its own centroid, lower[i] shrinks by the largest move of
+ * any other centroid, never below 0, both with slack), then the row is listed in todo unless
+ * upper < max(halfGaps[label], lower), i.e. unless its label provably stands. Returns how many rows
+ * were listed. The list is counted without a branch on the test: with 70-90% of rows skipped in an
+ * unpredictable pattern, a mispredicted branch per row cost more than the rest of the sweep
+ * (measured: a 10-restart fit on 4,338 x 3 rows, k = 4, went from 38 to 34 ms).
+ */
+function loosenBoundsAndListRows(
+  labels: Int32Array,
+  n: number,
+  upper: Float64Array,
+  lower: Float64Array,
+  halfGaps: Float64Array,
+  moves: Float64Array,
+  otherMoves: Float64Array,
+  slack: number,
+  todo: Int32Array,
+): number {
+  const up = 1 + slack;
+  let listed = 0;
+  for (let i = 0; i < n; i++) {
+    const label = labels[i]!;
+    const u = (upper[i]! + moves[label]!) * up;
+    upper[i] = u;
+    const p = otherMoves[label]!;
+    const l = lower[i]!;
+    const shrunk = l - p - slack * (l + p);
+    const shrunkLower = shrunk > 0 ? shrunk : 0; // NaN (Infinity - Infinity, k = 1) also becomes 0
+    lower[i] = shrunkLower;
+    todo[listed] = i;
+    listed += +(u >= Math.max(halfGaps[label]!, shrunkLower));
+  }
+  return listed;
+}
+
+/**
+ * Hamerly's E-step, with the bound update for the last centroid moves (centroidMoves) folded in, so
+ * the bounds are swept once per pass instead of twice (loosenBoundsAndListRows). Each listed row then
+ * has its upper bound tightened to the distance to its centroid and the test repeated; a row still
+ * not settled has all k centroids measured (squaredDistancesToCentroids, into scratch) and takes the
+ * first nearest, as assignNearest does. scratch and otherMoves hold k values, todo n. Returns how
+ * many labels changed.
  */
 export function assignNearestHamerly(
   x: Float64Array,
@@ -167,25 +223,25 @@ export function assignNearestHamerly(
   upper: Float64Array,
   lower: Float64Array,
   halfGaps: Float64Array,
+  moves: Float64Array,
   slack: number,
   scratch: Float64Array,
+  otherMoves: Float64Array,
+  todo: Int32Array,
 ): number {
   const up = 1 + slack;
   const down = 1 - slack;
+  largestOtherMoves(moves, k, otherMoves);
+  const listed = loosenBoundsAndListRows(labels, n, upper, lower, halfGaps, moves, otherMoves, slack, todo);
   let changed = 0;
-  for (let i = 0; i < n; i++) {
+  for (let t = 0; t < listed; t++) {
+    const i = todo[t]!;
     const label = labels[i]!;
     const gap = halfGaps[label]!;
     const l = lower[i]!;
     const bound = gap > l ? gap : l;
-    if (upper[i]! < bound) continue;
     const xOffset = i * dim;
-    const aOffset = label * dim;
-    let own = 0;
-    for (let j = 0; j < dim; j++) {
-      const diff = x[xOffset + j]! - centroids[aOffset + j]!;
-      own += diff * diff;
-    }
+    const own = squaredDistance(x, xOffset, centroids, label * dim, dim);
     const tight = Math.sqrt(own) * up;
     upper[i] = tight;
     if (tight < bound) continue;
@@ -213,52 +269,7 @@ export function assignNearestHamerly(
 /** moves[c] = inflated distance between previous centroid c and next centroid c. */
 export function centroidMoves(previous: Float64Array, next: Float64Array, k: number, dim: number, slack: number, moves: Float64Array): void {
   const up = 1 + slack;
-  for (let c = 0; c < k; c++) {
-    const offset = c * dim;
-    let d = 0;
-    for (let j = 0; j < dim; j++) {
-      const diff = next[offset + j]! - previous[offset + j]!;
-      d += diff * diff;
-    }
-    moves[c] = Math.sqrt(d) * up;
-  }
-}
-
-/**
- * After the centroids moved by moves[]: upper[i] grows by the move of its own centroid, lower[i]
- * shrinks by the largest move of any other centroid (never below 0); both with slack.
- */
-export function updateBounds(
-  labels: Int32Array,
-  n: number,
-  moves: Float64Array,
-  k: number,
-  upper: Float64Array,
-  lower: Float64Array,
-  slack: number,
-): void {
-  let largest = -1;
-  let first = 0;
-  let second = 0;
-  for (let c = 0; c < k; c++) {
-    const m = moves[c]!;
-    if (largest === -1 || m > first) {
-      second = first;
-      first = m;
-      largest = c;
-    } else if (m > second) {
-      second = m;
-    }
-  }
-  const up = 1 + slack;
-  for (let i = 0; i < n; i++) {
-    const label = labels[i]!;
-    upper[i] = (upper[i]! + moves[label]!) * up;
-    const p = label === largest ? second : first;
-    const l = lower[i]!;
-    const shrunk = l - p - slack * (l + p);
-    lower[i] = shrunk > 0 ? shrunk : 0; // NaN (Infinity - Infinity, k = 1) also becomes 0
-  }
+  for (let c = 0; c < k; c++) moves[c] = Math.sqrt(squaredDistance(next, c * dim, previous, c * dim, dim)) * up;
 }
 
 /** Forgets every bound (upper = Infinity, lower = 0): the next Hamerly pass tightens every row. */
@@ -279,16 +290,7 @@ export function assignedSquaredDistances(
   labels: Int32Array,
   distances: Float64Array,
 ): void {
-  for (let i = 0; i < n; i++) {
-    const xOffset = i * dim;
-    const cOffset = labels[i]! * dim;
-    let d = 0;
-    for (let j = 0; j < dim; j++) {
-      const diff = x[xOffset + j]! - centroids[cOffset + j]!;
-      d += diff * diff;
-    }
-    distances[i] = d;
-  }
+  for (let i = 0; i < n; i++) distances[i] = squaredDistance(x, i * dim, centroids, labels[i]! * dim, dim);
 }
 
 /** How many of counts[0 .. k) are 0. */

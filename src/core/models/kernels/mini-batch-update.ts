@@ -1,3 +1,5 @@
+import { squaredDistance } from './squared-distance.js';
+
 /**
  * One Sculley (2010) mini-batch step over m rows of x picked by batch[0 .. m): every row is first
  * assigned to its nearest centroid (labels from the centroids as they were before the step), then
@@ -21,12 +23,7 @@ export function miniBatchUpdate(
     let best = 0;
     let bestDistance = Infinity;
     for (let c = 0; c < k; c++) {
-      const cOffset = c * dim;
-      let d = 0;
-      for (let j = 0; j < dim; j++) {
-        const diff = x[xOffset + j]! - centroids[cOffset + j]!;
-        d += diff * diff;
-      }
+      const d = squaredDistance(x, xOffset, centroids, c * dim, dim);
       if (d < bestDistance) {
         bestDistance = d;
         best = c;

@@ -1,3 +1,5 @@
+import { squaredDistance } from './squared-distance.js';
+
 /**
  * Index of the centroid nearest to x[xOffset .. xOffset+dim) among k centroids stored row-major in
  * `centroids` (the first on ties), and writes its squared distance to out[outIndex] when out is given.
@@ -14,12 +16,7 @@ export function nearestCentroid(
   let best = 0;
   let bestDistance = Infinity;
   for (let c = 0; c < k; c++) {
-    const cOffset = c * dim;
-    let d = 0;
-    for (let j = 0; j < dim; j++) {
-      const diff = x[xOffset + j]! - centroids[cOffset + j]!;
-      d += diff * diff;
-    }
+    const d = squaredDistance(x, xOffset, centroids, c * dim, dim);
     if (d < bestDistance) {
       bestDistance = d;
       best = c;

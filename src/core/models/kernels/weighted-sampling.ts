@@ -1,3 +1,5 @@
+import { squaredDistance } from './squared-distance.js';
+
 /**
  * out[i] = min(current[i], |x_i - p|^2) for the n rows of x, where p = points[pOffset .. +dim);
  * current may be null (treated as +Infinity). Returns the sum of out (the k-means++ "potential").
@@ -13,12 +15,7 @@ export function minSquaredDistances(
 ): number {
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const xOffset = i * dim;
-    let d = 0;
-    for (let j = 0; j < dim; j++) {
-      const diff = x[xOffset + j]! - points[pOffset + j]!;
-      d += diff * diff;
-    }
+    const d = squaredDistance(x, i * dim, points, pOffset, dim);
     const m = current === null ? d : Math.min(d, current[i]!);
     out[i] = m;
     total += m;

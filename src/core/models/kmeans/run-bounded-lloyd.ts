@@ -13,10 +13,11 @@ export type BoundedLloydRun = Omit<LloydRun, 'inertiaByIteration'>;
 export interface LloydBounds {
   /** First pass: every distance, labels and bounds set. Returns how many labels changed. */
   firstPass(centroids: Float64Array, labels: Int32Array): number;
-  /** A later pass using the bounds; `moves` is how far each centroid moved since the last pass. */
+  /**
+   * A later pass using the bounds; `moves` is how far each centroid moved since the last pass (both
+   * strategies loosen their bounds by it inside the pass, in the same sweep as the skip test).
+   */
   pass(centroids: Float64Array, labels: Int32Array, moves: Float64Array): number;
-  /** Called once the centroids moved (Hamerly loosens its bounds here, Elkan at its next pass). */
-  afterMoves(labels: Int32Array, moves: Float64Array): void;
   /** After an empty cluster was re-seeded: the bounds no longer hold. */
   reset(): void;
 }
@@ -65,7 +66,6 @@ export function runBoundedLloyd(
     const shift = divideCentroids(sums, counts, centroids, k, dim, next);
     [centroids, next] = [next, centroids];
     centroidMoves(next, centroids, k, dim, slack, moves);
-    bounds.afterMoves(labels, moves);
     if (shift <= options.shiftTolerance) {
       converged = true;
       break;

@@ -26,7 +26,6 @@ function createElkanBounds(x: Matrix, k: number, slack: number): LloydBounds {
       // The bounds follow the centroids' moves inside this pass.
       return assignNearestElkan(data, n, dim, centroids, k, labels, upper, lower, halfDistances, halfGaps, moves, slack);
     },
-    afterMoves: () => {},
     reset: () => resetElkanBounds(upper, lower, n, k),
   };
 }

@@ -1,4 +1,4 @@
-import { assignNearestHamerly, assignNearestWithBounds, centroidHalfGaps, resetBounds, updateBounds } from '../kernels/hamerly-bounds.js';
+import { assignNearestHamerly, assignNearestWithBounds, centroidHalfGaps, resetBounds } from '../kernels/hamerly-bounds.js';
 import type { Matrix } from '../matrix.js';
 import type { BoundedLloydRun, LloydBounds } from './run-bounded-lloyd.js';
 import { runBoundedLloyd } from './run-bounded-lloyd.js';
@@ -13,13 +13,15 @@ function createHamerlyBounds(x: Matrix, k: number, slack: number): LloydBounds {
   const lower = new Float64Array(n);
   const halfGaps = new Float64Array(k);
   const scratch = new Float64Array(k);
+  const otherMoves = new Float64Array(k);
+  const todo = new Int32Array(n);
   return {
     firstPass: (centroids, labels) => assignNearestWithBounds(data, n, dim, centroids, k, labels, upper, lower, slack, scratch),
-    pass(centroids, labels) {
+    pass(centroids, labels, moves) {
       centroidHalfGaps(centroids, k, dim, slack, halfGaps);
-      return assignNearestHamerly(data, n, dim, centroids, k, labels, upper, lower, halfGaps, slack, scratch);
+      // The bounds follow the centroids' moves inside this pass.
+      return assignNearestHamerly(data, n, dim, centroids, k, labels, upper, lower, halfGaps, moves, slack, scratch, otherMoves, todo);
     },
-    afterMoves: (labels, moves) => updateBounds(labels, n, moves, k, upper, lower, slack),
     reset: () => resetBounds(upper, lower, n),
   };
 }
