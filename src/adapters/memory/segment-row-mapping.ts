@@ -1,4 +1,5 @@
 import type { SegmentDefinition } from '../../core/segments/segment-definition.js';
+import { definitionFields } from '../../core/segments/segment-definition.js';
 import type { Membership, MembershipChange, StoredModel, WebhookRecord } from '../../ports/segment-store.js';
 import type { MembershipChangeRecord, MembershipEntry } from './store-context.js';
 
@@ -8,16 +9,7 @@ import type { MembershipChangeRecord, MembershipEntry } from './store-context.js
  */
 
 export function toSegmentDefinitionJson(definition: SegmentDefinition): string {
-  const stored: SegmentDefinition = {
-    key: definition.key,
-    name: definition.name,
-    description: definition.description,
-    kind: definition.kind,
-    rule: definition.rule,
-    version: definition.version,
-    createdAtMs: definition.createdAtMs,
-    updatedAtMs: definition.updatedAtMs,
-  };
+  const stored = definitionFields(definition);
   return JSON.stringify(stored);
 }
 export const fromSegmentDefinitionJson = (json: string): SegmentDefinition => JSON.parse(json) as SegmentDefinition;

@@ -1,4 +1,5 @@
 import type { SegmentDefinition } from '../../core/segments/segment-definition.js';
+import { definitionFields } from '../../core/segments/segment-definition.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import type { JsonValue } from '../../core/shared/json.js';
 import type { DailyMembershipCounts, Membership, MembershipChange, StoredModel, WebhookRecord } from '../../ports/segment-store.js';
@@ -15,17 +16,7 @@ import type { DailyMembershipCounts, Membership, MembershipChange, StoredModel, 
 
 /** Parameters of `INSERT INTO segment_definitions (workspace_id, segment_key, definition)`. */
 export function toSegmentDefinitionParams(workspace: WorkspaceId, definition: SegmentDefinition): [string, string, string] {
-  // Field by field, so a caller's extra runtime fields never reach disk.
-  const stored: SegmentDefinition = {
-    key: definition.key,
-    name: definition.name,
-    description: definition.description,
-    kind: definition.kind,
-    rule: definition.rule,
-    version: definition.version,
-    createdAtMs: definition.createdAtMs,
-    updatedAtMs: definition.updatedAtMs,
-  };
+  const stored = definitionFields(definition);
   return [workspace, definition.key, JSON.stringify(stored)];
 }
 

@@ -12,7 +12,6 @@ import type { Matrix } from '../../core/models/matrix.js';
 import { createMatrix, matrixFromRows } from '../../core/models/matrix.js';
 import type { ColumnTransform, Scaler } from '../../core/models/scaling.js';
 import { applyScaler, fitScaler, parseScaler } from '../../core/models/scaling.js';
-import type { ProfileSpec } from '../../core/profiles/profile-spec.js';
 import { narratePersona } from '../../core/segments/personas/narrate-persona.js';
 import type { PersonaRow } from '../../core/segments/personas/persona-feature.js';
 import { toPersonaRow } from '../../core/segments/personas/persona-feature.js';
@@ -20,17 +19,14 @@ import type { WorkspaceId } from '../../core/shared/ids.js';
 import type { JsonValue } from '../../core/shared/json.js';
 import { createRng } from '../../core/shared/rng.js';
 import type { EpochMs } from '../../core/shared/time.js';
-import type { Clock } from '../../ports/clock.js';
-import type { Logger } from '../../ports/logger.js';
-import type { Storage } from '../../ports/storage.js';
 import { AppError } from '../app-error.js';
 import type { AppErrorDetail } from '../app-error.js';
+import type { ModelServiceDeps } from './model-support.js';
 import { KeyedMutex, Reservoir, scanProfiles, setSourcedEnricher, toJsonValue } from './model-support.js';
 import type { SourcedEnricher } from './model-support.js';
 import type { Persona } from './persona-service.js';
 import { PERSONA_SAMPLE_CAP, buildPersona } from './persona-service.js';
-import type { BackfillOutcome, SegmentEngine } from './segment-engine.js';
-import type { SegmentService } from './segment-service.js';
+import type { BackfillOutcome } from './segment-engine.js';
 
 /** StoredModel kind of clusterings (id = the clustering key). */
 export const CLUSTERING_MODEL_KIND = 'clustering';
@@ -258,15 +254,7 @@ interface ValidRequest {
   readonly sampleSize: number;
 }
 
-export interface ClusterServiceDeps {
-  readonly storage: Storage;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly engine: SegmentEngine;
-  readonly segments: SegmentService;
-  readonly specFor: (workspace: WorkspaceId) => Promise<ProfileSpec>;
-  readonly flushed: () => Promise<void>;
-}
+export type ClusterServiceDeps = ModelServiceDeps;
 
 /** Assigns one profile to the nearest cluster of one clustering, as training did (same scaler, same kernel). */
 class ClusterAssigner {

@@ -2,8 +2,12 @@ import type { ProfileState } from '../../core/profiles/profile-state.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import type { JsonValue } from '../../core/shared/json.js';
 import type { Rng } from '../../core/shared/rng.js';
+import type { ProfileSpec } from '../../core/profiles/profile-spec.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Logger } from '../../ports/logger.js';
 import type { Storage } from '../../ports/storage.js';
 import type { SegmentEngine } from './segment-engine.js';
+import type { SegmentService } from './segment-service.js';
 import type { FeatureEnricher } from './segment-input.js';
 
 /**
@@ -14,6 +18,18 @@ import type { FeatureEnricher } from './segment-input.js';
 
 /** Profiles read per page when a model scans a workspace. */
 export const SCAN_PAGE_PROFILES = 2_000;
+
+/** What the model services (RFM, clusterings, personas) are built from. */
+export interface ModelServiceDeps {
+  readonly storage: Storage;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly engine: SegmentEngine;
+  readonly segments: SegmentService;
+  readonly specFor: (workspace: WorkspaceId) => Promise<ProfileSpec>;
+  /** Makes the profile store hold every acknowledged change (profiles are written behind). */
+  readonly flushed: () => Promise<void>;
+}
 
 /** Every stored profile of the workspace, in profile-id order (call `flushed()` first). */
 export async function* scanProfiles(storage: Storage, workspace: WorkspaceId, pageSize = SCAN_PAGE_PROFILES): AsyncGenerator<ProfileState> {

@@ -1,6 +1,5 @@
 import type { ProfileFeatures } from '../../core/features/compute-features.js';
 import { computeFeatures } from '../../core/features/compute-features.js';
-import type { ProfileSpec } from '../../core/profiles/profile-spec.js';
 import type { WorkspaceId } from '../../core/shared/ids.js';
 import type { EpochMs } from '../../core/shared/time.js';
 import { fitRfmBoundaries } from '../../core/segments/rfm/fit-rfm-boundaries.js';
@@ -13,14 +12,11 @@ import { RFM_GRID, RFM_SEGMENTS, nameRfmSegment } from '../../core/segments/rfm/
 import { scoreRfm } from '../../core/segments/rfm/score-rfm.js';
 import type { RfmScoredCustomer, RfmSegmentSummary } from '../../core/segments/rfm/summarize-rfm.js';
 import { summarizeRfm } from '../../core/segments/rfm/summarize-rfm.js';
-import type { Clock } from '../../ports/clock.js';
-import type { Logger } from '../../ports/logger.js';
-import type { Storage } from '../../ports/storage.js';
 import { AppError } from '../app-error.js';
+import type { ModelServiceDeps } from './model-support.js';
 import { KeyedMutex, scanProfiles, setSourcedEnricher, toJsonValue } from './model-support.js';
 import type { SourcedEnricher } from './model-support.js';
-import type { BackfillOutcome, SegmentEngine } from './segment-engine.js';
-import type { SegmentService } from './segment-service.js';
+import type { BackfillOutcome } from './segment-engine.js';
 
 /** StoredModel kind and id of a workspace's RFM fit. */
 export const RFM_MODEL_KIND = 'rfm';
@@ -115,16 +111,7 @@ interface RfmModelBody {
   readonly customers: number;
 }
 
-export interface RfmServiceDeps {
-  readonly storage: Storage;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly engine: SegmentEngine;
-  readonly segments: SegmentService;
-  readonly specFor: (workspace: WorkspaceId) => Promise<ProfileSpec>;
-  /** Makes the profile store hold every acknowledged change (profiles are written behind). */
-  readonly flushed: () => Promise<void>;
-}
+export type RfmServiceDeps = ModelServiceDeps;
 
 /** Scores each profile against the fitted boundaries as its features are read. */
 class RfmEnricher implements SourcedEnricher {

@@ -3,6 +3,7 @@ import type { EpochMs } from '../shared/time.js';
 import type { BehaviorTrackState } from './behavior-track.js';
 import { indexBehaviorTracks } from './behavior-track.js';
 import { ownValue } from './own-record.js';
+import { lowerBound } from '../shared/sorted-search.js';
 import type { ProfileSpec } from './profile-spec.js';
 import type { ProfileState } from './profile-state.js';
 
@@ -94,18 +95,6 @@ function pruneTrack(track: BehaviorTrackState, latestMs: EpochMs, cap: number): 
   at.splice(0, drop);
   track.ids.splice(0, drop);
   track.dropped += drop;
-}
-
-/** The first index whose value is >= target in an ascending array (its length when none). */
-function lowerBound(values: readonly number[], target: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((values[mid] as number) < target) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /** Writes an own property, also for the key "__proto__" (an event name is user-supplied). */

@@ -1,6 +1,7 @@
 import type { BehaviorTrackSpec, BehaviorTrackState } from '../profiles/behavior-track.js';
 import { behaviorTrackKey, longerRetention } from '../profiles/behavior-track.js';
 import { ownValue } from '../profiles/own-record.js';
+import { lowerBound, upperBound } from '../shared/sorted-search.js';
 import { assertNever } from '../shared/assert-never.js';
 import type { EpochMs } from '../shared/time.js';
 import type { BehaviorQuery, BehaviorView, EventFilter, SequenceQuery, SequenceState } from './behavior-view.js';
@@ -144,26 +145,3 @@ function isAfter(atMs: EpochMs, id: string, otherAtMs: EpochMs, otherId: string)
   return atMs !== otherAtMs ? atMs > otherAtMs : id > otherId;
 }
 
-/** The first index whose value is >= target (the length when none). */
-function lowerBound(values: readonly number[], target: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((values[mid] as number) < target) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-/** The first index whose value is > target (the length when none). */
-function upperBound(values: readonly number[], target: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((values[mid] as number) <= target) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}

@@ -26,3 +26,17 @@ export const SEGMENT_KEY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** Keys taken by fixed paths under /v1/segments/ (GET /v1/segments/{key} could never reach them). */
 export const RESERVED_SEGMENT_KEYS: ReadonlySet<string> = new Set(['overlap', 'changes', 'stream', 'preview']);
+
+/** Exactly the fields of a definition (what adapters store), so extra runtime fields never reach disk. */
+export function definitionFields(definition: SegmentDefinition): SegmentDefinition {
+  return {
+    key: definition.key,
+    name: definition.name,
+    description: definition.description,
+    kind: definition.kind,
+    rule: definition.rule,
+    version: definition.version,
+    createdAtMs: definition.createdAtMs,
+    updatedAtMs: definition.updatedAtMs,
+  };
+}

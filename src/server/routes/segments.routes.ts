@@ -12,6 +12,7 @@ import type { SavedSegment, SegmentPreview, SegmentSummary } from '../../app/seg
 import { NoContentSchema, errorResponses } from '../api.schema.js';
 import { requireAuth } from '../auth.js';
 import { HttpError } from '../http-errors.js';
+import { toChangePayload } from '../../app/webhooks/webhook-payload.js';
 import type { MemberFormat, MembershipChangeResponse, SavedSegmentResponse, SegmentPreviewResponse, SegmentResponse } from '../segments.schema.js';
 import {
   ChangesQuerySchema,
@@ -90,16 +91,10 @@ export function toPreviewResponse(preview: SegmentPreview): SegmentPreviewRespon
   };
 }
 
+/** A change as the change feed and the stream show it: the same shape webhooks receive. */
 export function toChangeResponse(change: MembershipChange): MembershipChangeResponse {
-  return {
-    seq: change.seq,
-    segment: change.segmentKey,
-    profileId: change.profileId,
-    kind: change.kind,
-    at: toIso(change.atMs),
-    reasons: [...change.reasons],
-    segmentVersion: change.segmentVersion,
-  };
+  const payload = toChangePayload(change);
+  return { ...payload, reasons: [...payload.reasons] };
 }
 
 /**
