@@ -15,7 +15,7 @@ import type { SegmentKind } from '../core/segments/segment-definition.js';
 import type { BackfillOutcome, BackfillProgress } from './segments/segment-engine.js';
 import type { OverlapMatrix, SavedSegment, SegmentInput, SegmentPreview, SegmentSummary, SizePoint } from './segments/segment-service.js';
 import type { RuleInput } from './segments/parse-segment-input.js';
-import type { ClusteringsApi } from './segments/cluster-service.js';
+import type { ClusteringsApi } from './segments/clustering-model.js';
 import type { SegmentPersona } from './segments/persona-service.js';
 import type { RfmApi } from './segments/rfm-service.js';
 import type { CreateWebhookInput, CreatedWebhook, WebhookView } from './webhooks/webhooks-service.js';

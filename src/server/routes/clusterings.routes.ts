@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AttuneApp } from '../../app/attune-app.js';
-import type { ClusteringCreated, ClusteringDetail, ClusteringRequest } from '../../app/segments/cluster-service.js';
+import type { ClusteringCreated, ClusteringDetail, ClusteringRequest } from '../../app/segments/clustering-model.js';
 import type { Persona } from '../../app/segments/persona-service.js';
 import { toIso } from '../../core/shared/time.js';
 import { NoContentSchema, errorResponses } from '../api.schema.js';
