@@ -13,7 +13,7 @@ import type { TimelineCursor } from '../ports/event-store.js';
 import type { Membership, MembershipChange } from '../ports/segment-store.js';
 import type { SegmentKind } from '../core/segments/segment-definition.js';
 import type { BackfillOutcome, BackfillProgress } from './segments/segment-engine.js';
-import type { OverlapMatrix, SavedSegment, SegmentInput, SegmentPreview, SegmentSummary, SizePoint } from './segments/segment-service.js';
+import type { MemberContact, OverlapMatrix, SavedSegment, SegmentInput, SegmentPreview, SegmentSummary, SizePoint } from './segments/segment-service.js';
 import type { RuleInput } from './segments/parse-segment-input.js';
 import type { ClusteringsApi } from './segments/clustering-model.js';
 import type { SegmentPersona } from './segments/persona-service.js';
@@ -89,6 +89,8 @@ export interface SegmentsApi {
   preview(workspace: WorkspaceId, input: RuleInput): Promise<SegmentPreview>;
   overlap(workspace: WorkspaceId, keys: readonly string[] | null): OverlapMatrix;
   members(workspace: WorkspaceId, key: string, opts: { readonly afterProfileId: ProfileId | null; readonly limit: number }): Promise<readonly Membership[]>;
+  /** Members with their user id and `email` trait, for campaign exports. */
+  exportMembers(workspace: WorkspaceId, key: string, opts: { readonly afterProfileId: ProfileId | null; readonly limit: number }): Promise<readonly MemberContact[]>;
   sizeOverTime(workspace: WorkspaceId, key: string): Promise<readonly SizePoint[]>;
   changes(
     workspace: WorkspaceId,

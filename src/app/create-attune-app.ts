@@ -324,6 +324,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
       preview: (workspace, input) => segmentService.preview(workspace, input),
       overlap: (workspace, keys) => segmentService.overlap(workspace, keys),
       members: (workspace, key, opts) => segmentService.members(workspace, key, opts),
+      exportMembers: (workspace, key, opts) => segmentService.exportMembers(workspace, key, opts),
       sizeOverTime: (workspace, key) => segmentService.sizeOverTime(workspace, key),
       changes: (workspace, opts) => segmentService.changes(workspace, opts),
       subscribe: (workspace, listener) => engine.subscribe(workspace, listener),

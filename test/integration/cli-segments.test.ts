@@ -28,9 +28,10 @@ describe('attune segments on the shipped online-retail sample', () => {
 
     const csv = await runCli(['segments', 'export', 'repeat', '--data', data]);
     const lines = csv.stdout.trim().split('\n');
-    expect(lines[0]).toBe('profile_id,entered_at,reasons');
+    expect(lines[0]).toBe('profile_id,user_id,email,entered_at,reasons');
     expect(lines).toHaveLength(saved.size + 1);
-    expect(lines[1]).toMatch(/^prf_[0-9a-f]{24},\d{4}-\d\d-\d\dT[\d:.]+Z,frequency is \d+ \(≥ 3\)$/);
+    // The sample's customers are known by their CustomerID (the user id); the data has no e-mail.
+    expect(lines[1]).toMatch(/^prf_[0-9a-f]{24},\d{5},,\d{4}-\d\d-\d\dT[\d:.]+Z,frequency is \d+ \(≥ 3\)$/);
 
     expect((await runCli(['segments', 'delete', 'repeat', '--data', data])).stdout).toBe('deleted repeat\n');
   });

@@ -160,7 +160,7 @@ describe('HTTP segments', () => {
     expect(created.statusCode).toBe(201);
     readKey = String(bodyOf(created)['secret']);
     const batch = [
-      { type: 'identify', userId: 'u1', traits: { plan: 'pro', country: 'UK' }, messageId: 'seg-1' },
+      { type: 'identify', userId: 'u1', traits: { plan: 'pro', country: 'UK', email: 'u1@example.com' }, messageId: 'seg-1' },
       { type: 'identify', userId: 'u2', traits: { plan: 'pro', country: 'FR' }, messageId: 'seg-2' },
       { type: 'identify', userId: 'u3', traits: { plan: 'free', country: 'UK' }, messageId: 'seg-3' },
       { type: 'track', userId: 'u3', event: 'Order Completed', properties: { order_id: 'o1', revenue: 10 }, messageId: 'seg-4' },
@@ -322,9 +322,12 @@ describe('HTTP segments', () => {
       expect(res.headers['content-disposition']).toBe('attachment; filename="segment-pro-members.csv"');
       expect(res.headers).toMatchObject(SECURITY_HEADERS);
       const rows = parseCsv(res.body);
-      expect(rows[0]).toEqual(['profile_id', 'entered_at', 'reasons']);
+      expect(rows[0]).toEqual(['profile_id', 'user_id', 'email', 'entered_at', 'reasons']);
       const page = parseBody(MembersResponseSchema, await inject('GET', '/v1/segments/pro/members?limit=1000', readKey));
-      expect(rows.slice(1)).toEqual(page.members.map((m) => [m.profileId, m.enteredAt, m.reasons.join('; ')]));
+      // For campaigns: the user id and the email trait when there is one.
+      const contacts = new Map(rows.slice(1).map((r) => [r[0], [r[1], r[2]]]));
+      expect([...contacts.values()].sort()).toEqual([['u1', 'u1@example.com'], ['u2', ''], ['u4', '']]);
+      expect(rows.slice(1).map((r) => [r[0], r[3], r[4]])).toEqual(page.members.map((m) => [m.profileId, m.enteredAt, m.reasons.join('; ')]));
       // Reasons quote the value ("pro"), so the field is quoted with its quotes doubled.
       expect(res.body).toContain('""pro""');
       expect(res.body.endsWith('\r\n')).toBe(true);
@@ -337,7 +340,8 @@ describe('HTTP segments', () => {
       expect(res.headers['content-disposition']).toBe('attachment; filename="segment-uk-members.ndjson"');
       const lines = res.body.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
       const page = parseBody(MembersResponseSchema, await inject('GET', '/v1/segments/uk/members?limit=1000', readKey));
-      expect(lines).toEqual(page.members.map((m) => ({ profile_id: m.profileId, entered_at: m.enteredAt, reasons: m.reasons })));
+      expect(lines.map(({ user_id: _u, email: _e, ...rest }) => rest)).toEqual(page.members.map((m) => ({ profile_id: m.profileId, entered_at: m.enteredAt, reasons: m.reasons })));
+      expect(lines.every((l) => typeof l['user_id'] === 'string' && 'email' in l)).toBe(true);
       expect(lines).toHaveLength(3);
       expect((await inject('GET', '/v1/segments/nope/members?format=csv', readKey)).statusCode).toBe(404);
     });
@@ -364,8 +368,8 @@ describe('HTTP segments', () => {
       const ids = rows.slice(1).map((r) => r[0] ?? '');
       expect(ids).toEqual([...ids].sort());
       expect(new Set(ids).size).toBe(users);
-      expect(rows.every((r) => r.length === 3)).toBe(true);
-      expect(rows[1]?.[2]).toContain('; ');
+      expect(rows.every((r) => r.length === 5)).toBe(true);
+      expect(rows[1]?.[4]).toContain('; ');
 
       const ndjson = await inject('GET', `/v1/segments/bulk/members?format=ndjson&after=${ids[999] ?? ''}`, admin);
       const lines = ndjson.body.trimEnd().split('\n').map((line) => JSON.parse(line) as { profile_id: string; reasons: string[] });

@@ -64,6 +64,11 @@ export interface OverlapMatrix {
   readonly counts: readonly (readonly number[])[];
 }
 
+export interface MemberContact extends Membership {
+  readonly userId: string | null;
+  readonly email: string | null;
+}
+
 export interface SizePoint {
   /** UTC day, ISO date. */
   readonly date: string;
@@ -331,6 +336,30 @@ export class SegmentService {
   async members(workspace: WorkspaceId, key: string, opts: { readonly afterProfileId: ProfileId | null; readonly limit: number }): Promise<readonly Membership[]> {
     if (!this.deps.engine.registry(workspace).byKey.has(key)) throw notFound(key);
     return this.deps.storage.read.segments.listMembers(workspace, key, opts);
+  }
+
+  /**
+   * One page of members with what a campaign tool needs to reach them: the user id (the first
+   * known one) and the `email` trait when the profile has one. Export is an admin/read action on
+   * personal data by design; nothing here is logged.
+   */
+  async exportMembers(workspace: WorkspaceId, key: string, opts: { readonly afterProfileId: ProfileId | null; readonly limit: number }): Promise<MemberContact[]> {
+    const page = await this.members(workspace, key, opts);
+    if (page.length === 0) return [];
+    await this.deps.flushed();
+    const store = this.deps.storage.read;
+    const states = await store.profiles.getMany(workspace, page.map((m) => m.profileId));
+    const out: MemberContact[] = [];
+    for (const member of page) {
+      const identities = await store.identities.listForProfile(workspace, member.profileId);
+      const email = states.get(member.profileId)?.traits['email']?.value;
+      out.push({
+        ...member,
+        userId: identities.find((i) => i.kind === 'user_id')?.value ?? null,
+        email: typeof email === 'string' ? email : null,
+      });
+    }
+    return out;
   }
 
   /** Size per UTC day from the membership history (days without changes are left out). */

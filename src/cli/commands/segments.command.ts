@@ -29,7 +29,7 @@ Rule segments in the text form, e.g.
   did "Product Viewed" then did not "Order Completed" within 2 days
   in_segment("vip") and not features.buyingStage.stage = "lapsed"
 (see docs/api.md, Segments). create backfills the segment over every profile, with progress.
-export writes every member to stdout: profile_id, entered_at, reasons.
+export writes every member to stdout: profile_id, user_id, email (trait), entered_at, reasons.
 
 Options:
   --workspace WS      workspace (default ws_default)
@@ -127,13 +127,17 @@ async function perform(app: AttuneApp, workspace: WorkspaceId, action: string, p
 
 async function exportMembers(app: AttuneApp, workspace: WorkspaceId, key: string, format: string, out: OutputStream): Promise<void> {
   if (format !== 'csv' && format !== 'ndjson') throw new UsageError('--format must be csv or ndjson');
-  if (format === 'csv') out.write('profile_id,entered_at,reasons\n');
+  if (format === 'csv') out.write('profile_id,user_id,email,entered_at,reasons\n');
   let after: ProfileId | null = null;
   for (;;) {
-    const page = await app.segments.members(workspace, key, { afterProfileId: after, limit: 1000 });
+    const page = await app.segments.exportMembers(workspace, key, { afterProfileId: after, limit: 1000 });
     for (const m of page) {
       const at = new Date(m.enteredAtMs).toISOString();
-      out.write(format === 'csv' ? `${m.profileId},${at},${csvCell(m.reasons.join('; '))}\n` : `${JSON.stringify({ profileId: m.profileId, enteredAt: at, reasons: m.reasons })}\n`);
+      out.write(
+        format === 'csv'
+          ? `${[m.profileId, m.userId ?? '', m.email ?? '', at, m.reasons.join('; ')].map(csvCell).join(',')}\n`
+          : `${JSON.stringify({ profile_id: m.profileId, user_id: m.userId, email: m.email, entered_at: at, reasons: m.reasons })}\n`,
+      );
     }
     const last = page.at(-1);
     if (last === undefined || page.length < 1000) return;

@@ -7,6 +7,7 @@ import { asProfileId } from '../../core/shared/ids.js';
 import { toIso } from '../../core/shared/time.js';
 import type { Membership, MembershipChange } from '../../ports/segment-store.js';
 import { AppError } from '../../app/app-error.js';
+import type { MemberContact } from '../../app/segments/segment-service.js';
 import type { AttuneApp } from '../../app/attune-app.js';
 import type { SavedSegment, SegmentPreview, SegmentSummary } from '../../app/segments/segment-service.js';
 import { NoContentSchema, errorResponses } from '../api.schema.js';
@@ -334,7 +335,7 @@ export function segmentRoutes(deps: { readonly app: AttuneApp }): FastifyPluginA
           return { key, members: page.map(toMemberResponse), next: page.length === limit && last !== undefined ? last.profileId : null };
         }
         // The first page is read here, so an unknown segment is a plain 404 before anything is sent.
-        const first = await app.segments.members(workspaceId, key, { afterProfileId, limit: EXPORT_CHUNK });
+        const first = await app.segments.exportMembers(workspaceId, key, { afterProfileId, limit: EXPORT_CHUNK });
         const body = Readable.from(exportChunks(app, workspaceId, key, first, format));
         return reply
           .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
@@ -393,24 +394,24 @@ async function* exportChunks(
   app: AttuneApp,
   workspace: WorkspaceId,
   key: string,
-  first: readonly Membership[],
+  first: readonly MemberContact[],
   format: Exclude<MemberFormat, 'json'>,
 ): AsyncGenerator<string> {
-  if (format === 'csv') yield csvRecord(['profile_id', 'entered_at', 'reasons']);
+  if (format === 'csv') yield csvRecord(['profile_id', 'user_id', 'email', 'entered_at', 'reasons']);
   let page = first;
   for (;;) {
     if (page.length > 0) {
       yield page
         .map((m) =>
           format === 'csv'
-            ? csvRecord([m.profileId, toIso(m.enteredAtMs), m.reasons.join('; ')])
-            : `${JSON.stringify({ profile_id: m.profileId, entered_at: toIso(m.enteredAtMs), reasons: m.reasons })}\n`,
+            ? csvRecord([m.profileId, m.userId ?? '', m.email ?? '', toIso(m.enteredAtMs), m.reasons.join('; ')])
+            : `${JSON.stringify({ profile_id: m.profileId, user_id: m.userId, email: m.email, entered_at: toIso(m.enteredAtMs), reasons: m.reasons })}\n`,
         )
         .join('');
     }
     const last = page.at(-1);
     if (page.length < EXPORT_CHUNK || last === undefined) return;
-    page = await app.segments.members(workspace, key, { afterProfileId: last.profileId, limit: EXPORT_CHUNK });
+    page = await app.segments.exportMembers(workspace, key, { afterProfileId: last.profileId, limit: EXPORT_CHUNK });
   }
 }
 
