@@ -129,6 +129,11 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     flushed: () => flushed(),
     config: { previewSampleSize: config.segments.previewSampleSize, previewSampleTtlMs: 60_000 },
   });
+  /** A computed trait changed: the segments that read it are evaluated again over every profile. */
+  const backfillReaders = async (workspace: WorkspaceId, trait: string): Promise<void> => {
+    const readers = engine.registry(workspace).ordered.filter((s) => s.compiled.dependsOn.computed.includes(trait)).map((s) => s.definition.key);
+    if (readers.length > 0) await engine.backfill(workspace, new Set(readers));
+  };
   const allSegmentKeys = (workspace: WorkspaceId): Set<string> => new Set(engine.registry(workspace).ordered.map((s) => s.definition.key));
   // Workspace models (RFM fit, clusterings): their enrichers are installed before any event is taken.
   const modelDeps = { storage, clock, logger, engine, segments: segmentService, specFor, flushed: () => flushed() };
@@ -260,11 +265,15 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
       }
       await storage.uow.run('computed-traits:put', (stores) => stores.computedTraits.put(workspace, parsed.value));
       await refoldWorkspace(workspace);
+      await backfillReaders(workspace, parsed.value.name);
       return parsed.value;
     },
     async deleteComputedTrait(workspace, name) {
       const deleted = await storage.uow.run('computed-traits:delete', (stores) => stores.computedTraits.delete(workspace, name));
-      if (deleted) await refoldWorkspace(workspace);
+      if (deleted) {
+        await refoldWorkspace(workspace);
+        await backfillReaders(workspace, name);
+      }
       return deleted;
     },
     listWorkspaces: () => storage.read.workspaces.listWorkspaces(),

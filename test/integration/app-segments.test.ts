@@ -187,6 +187,19 @@ describe.each(TEST_ENGINES)('segments on %s', (engine) => {
     expect({ repeat: await membersOf(t.app, 'repeat'), recent: await membersOf(t.app, 'recent-view') }).toEqual(live);
   });
 
+  it('re-evaluates segments reading a computed trait when its definition changes', async () => {
+    const clock = manualClock(T0);
+    t = await openTestApp(engine, { nowMs: clock.nowMs });
+    await t.app.putComputedTrait(WS, { name: 'spend', event: 'Order Completed', aggregate: 'sum', property: 'revenue' });
+    await t.app.segments.create(WS, { key: 'spenders', text: 'computed.spend >= 30' });
+    await ingest(t.app, [track('u1', 'Order Completed', T0, { order_id: 'a', revenue: 20 }), track('u1', 'Order Completed', T0, { order_id: 'b', revenue: 20 })], T0);
+    const u1 = await profileIdOf(t.app, 'u1', T0);
+    expect(t.app.segments.isMember(WS, 'spenders', u1)).toBe(true);
+    // Only orders over 25 count now: u1's spend drops to 0 and the segment follows at once.
+    await t.app.putComputedTrait(WS, { name: 'spend', event: 'Order Completed', aggregate: 'sum', property: 'revenue', where: [{ property: 'revenue', op: 'gt', value: 25 }] });
+    expect(t.app.segments.isMember(WS, 'spenders', u1)).toBe(false);
+  });
+
   it('computes overlap and size over time from memberships', async () => {
     const clock = manualClock(T0);
     t = await openTestApp(engine, { nowMs: clock.nowMs });
