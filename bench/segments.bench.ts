@@ -5,8 +5,9 @@
  *    with 0 and with 50 segments defined (traits, features, behavioral windows, sequences, segment
  *    references), interleaved rounds; the added time per ingested event.
  * 2. Backfill: N profiles (default 1,000,000) written straight to the profile store, then one new
- *    segment is created and backfilled over all of them; the time split into the store scan alone
- *    and the whole backfill (scan + evaluate + record the enters).
+ *    segment is created and backfilled over all of them (cold: every profile is read; the time is
+ *    set beside the store scan alone), then a second rule over the same values (warm: evaluated
+ *    from the fact columns in memory), with the heap those columns take.
  *
  *   npm run bench:segments [-- --events 100000 --profiles 1000000 --rounds 2]
  */
@@ -158,7 +159,15 @@ async function backfillRun(): Promise<Record<string, number>> {
     const scanSeconds = (performance.now() - scanStarted) / 1000;
     const app = await createAttuneApp({ storage, clock: { nowMs: () => Date.now() }, logger: silent, config: DEFAULT_APP_CONFIG });
     await app.bootstrap({ adminSecret: null, writeSecret: null });
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    // Cold: the first rule over these values reads every stored profile (and keeps the values).
     const saved = await app.segments.create(WS, { key: 'pro-repeat', text: 'traits.plan = "pro" and features.frequency >= 2' });
+    gc?.();
+    const heapAfter = process.memoryUsage().heapUsed;
+    // Warm: another rule over the same values is evaluated from memory.
+    const warm = await app.segments.create(WS, { key: 'pro-two', text: 'traits.plan = "pro" and features.frequency = 2' });
     const previewStarted = performance.now();
     const preview = await app.segments.preview(WS, { text: 'traits.country = "FR" and features.monetary > 50' });
     const previewFirstMs = performance.now() - previewStarted;
@@ -171,7 +180,12 @@ async function backfillRun(): Promise<Record<string, number>> {
       setupWriteSeconds: round(writeSeconds),
       scanOnlySeconds: round(scanSeconds),
       backfillSeconds: round(saved.backfill.elapsedMs / 1000),
+      backfillMode: saved.backfill.mode === 'scan' ? 1 : 0,
       backfillEntered: saved.backfill.entered,
+      warmBackfillSeconds: round(warm.backfill.elapsedMs / 1000),
+      warmBackfillMemoryMode: warm.backfill.mode === 'memory' ? 1 : 0,
+      warmBackfillEntered: warm.backfill.entered,
+      heapMegabytesAfterColdBackfill: gc === undefined ? -1 : round((heapAfter - heapBefore) / 1e6),
       previewFirstMs: round(previewFirstMs),
       previewCachedMs: round(previewCachedMs),
       previewEstimatedSize: preview.estimatedSize,

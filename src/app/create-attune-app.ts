@@ -316,6 +316,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
         await writer.flushProfiles();
         specs.delete(workspace);
         cache.clearWorkspace(workspace);
+        engine.resetFacts(workspace);
         return rebuildWorkspace({ storage, clock, spec: await specFor(workspace) }, workspace, onProgress);
       });
       // Profile ids come out the same, so memberships stay valid: re-evaluating every segment over the

@@ -64,6 +64,9 @@ export const SegmentResponseSchema = z
   .meta({ id: 'Segment' });
 
 export const BackfillOutcomeSchema = z.object({
+  mode: z
+    .enum(['memory', 'scan'])
+    .describe("'memory': the rule reads only values held in memory (traits, static features) and was evaluated there; 'scan': every stored profile was read"),
   profiles: Count.describe('Profiles evaluated'),
   entered: Count,
   exited: Count,

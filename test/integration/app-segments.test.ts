@@ -200,6 +200,58 @@ describe.each(TEST_ENGINES)('segments on %s', (engine) => {
     expect(t.app.segments.isMember(WS, 'spenders', u1)).toBe(false);
   });
 
+  it('backfills a rule over values already held in memory without reading profiles, with the same result', async () => {
+    const clock = manualClock(T0);
+    t = await openTestApp(engine, { nowMs: clock.nowMs });
+    const events: unknown[] = [];
+    for (let u = 0; u < 40; u++) {
+      events.push(identify(`u${u}`, T0 - HOUR, { plan: u % 3 === 0 ? 'pro' : 'free', address: { city: u % 2 === 0 ? 'Paris' : 'Lyon' } }));
+      for (let i = 0; i < u % 4; i++) events.push(track(`u${u}`, 'Order Completed', T0 - HOUR + i, { order_id: `o${u}-${i}`, revenue: 5 * (i + 1) }));
+    }
+    await ingest(t.app, events, T0);
+    // The first rule over these values reads every profile (and so learns the values).
+    const first = await t.app.segments.create(WS, { key: 'pro', text: 'traits.plan = "pro" and features.frequency >= 1 and traits.address.city = "Paris" and features.lastSeenMs exists' });
+    expect(first.backfill.mode).toBe('scan');
+    // Later changes keep them current: new profiles, changed traits, new orders.
+    await ingest(
+      t.app,
+      [
+        identify('u2', T0, { plan: 'pro' }), // was in the rule below, now leaves it
+        identify('u5', T0, { address: { city: 'Paris' } }), // moves, and a second order: enters
+        track('u5', 'Order Completed', T0, { order_id: 'u5-x', revenue: 1 }),
+        identify('u40', T0, { plan: 'free', address: { city: 'Paris' } }), // a new profile with 2 orders
+        track('u40', 'Order Completed', T0, { order_id: 'u40-a', revenue: 1 }),
+        track('u40', 'Order Completed', T0, { order_id: 'u40-b', revenue: 1 }),
+      ],
+      T0,
+    );
+    const rule = 'not traits.plan = "pro" and features.frequency >= 2 and features.lastSeenMs within last 2 hours and traits.address.city = "Paris"';
+    const fromMemory = await t.app.segments.create(WS, { key: 'memory', text: rule });
+    expect(fromMemory.backfill.mode).toBe('memory');
+    expect(fromMemory.backfill.profiles).toBe(41);
+    // The same rule with a condition that is always true but needs the profiles: a full scan.
+    const scanned = await t.app.segments.create(WS, { key: 'scanned', text: `${rule} and did not "Never Happens"` });
+    expect(scanned.backfill.mode).toBe('scan');
+    expect(await membersOf(t.app, 'memory')).toEqual(await membersOf(t.app, 'scanned'));
+    const ids = { u2: await profileIdOf(t.app, 'u2', T0), u5: await profileIdOf(t.app, 'u5', T0), u40: await profileIdOf(t.app, 'u40', T0) };
+    expect(t.app.segments.isMember(WS, 'memory', ids.u2)).toBe(false);
+    expect(t.app.segments.isMember(WS, 'memory', ids.u5)).toBe(true);
+    expect(t.app.segments.isMember(WS, 'memory', ids.u40)).toBe(true);
+    // Its time window still expires on schedule.
+    clock.set(T0 + 2 * HOUR + 1);
+    await t.app.segments.runDue(WS);
+    expect(await membersOf(t.app, 'memory')).toEqual([]);
+  });
+
+  it('reads every profile again when profiles came in while no segment existed', async () => {
+    t = await openTestApp(engine);
+    await t.app.segments.create(WS, { key: 'a', text: 'traits.plan = "pro"' });
+    await t.app.segments.delete(WS, 'a');
+    await ingest(t.app, [identify('u1', T0, { plan: 'pro' })], T0);
+    const again = await t.app.segments.create(WS, { key: 'b', text: 'traits.plan = "pro"' });
+    expect(again.backfill).toMatchObject({ mode: 'scan', entered: 1 });
+  });
+
   it('computes overlap and size over time from memberships', async () => {
     const clock = manualClock(T0);
     t = await openTestApp(engine, { nowMs: clock.nowMs });

@@ -1,6 +1,7 @@
 import type { NormalizedEvent } from '../../core/events/event.js';
 import type { ProfileSpec } from '../../core/profiles/profile-spec.js';
 import type { ProfileState } from '../../core/profiles/profile-state.js';
+import type { SegmentInput } from '../../core/segments/evaluate-segment.js';
 import { evaluateSegment, matchSegment } from '../../core/segments/evaluate-segment.js';
 import type { EpochMs } from '../../core/shared/time.js';
 import type { FeatureEnricher } from './segment-input.js';
@@ -14,10 +15,15 @@ export interface ProfileSegmentChange {
   readonly segmentVersion: number;
 }
 
+/** A profile's memberships as a pass changes them (a Set, or MembershipIndex.viewOf). */
+export interface MutableMemberships {
+  has(segmentKey: string): boolean;
+  add(segmentKey: string): void;
+  delete(segmentKey: string): void;
+}
+
 export interface ProfileEvaluation {
   readonly changes: readonly ProfileSegmentChange[];
-  /** The profile's memberships after the changes. */
-  readonly segments: ReadonlySet<string>;
   /** Earliest instant an evaluated segment may flip with no new event; null: none. */
   readonly nextDueAtMs: EpochMs | null;
 }
@@ -28,7 +34,7 @@ export interface EvaluateProfileInput {
   readonly nowMs: EpochMs;
   readonly spec: ProfileSpec;
   readonly enrichers: readonly FeatureEnricher[];
-  readonly current: ReadonlySet<string>;
+  readonly current: MutableMemberships;
   /** Which segments to evaluate; segments reading a segment whose membership changed follow. */
   readonly select: (segment: LiveSegment) => boolean;
 }
@@ -38,30 +44,46 @@ export interface EvaluateProfileInput {
  * segment that names another with `in segment` is re-evaluated whenever that one changed here,
  * so a chain of segments settles in one pass.
  */
-export function evaluateProfileSegments(input: EvaluateProfileInput): ProfileEvaluation {
-  const segments = new Set(input.current);
-  const changed = new Set<string>();
-  const changes: ProfileSegmentChange[] = [];
-  const profile = new ProfileSegmentInput(input.state, input.nowMs, input.spec, input.enrichers, segments);
-  let nextDueAtMs: EpochMs | null = null;
-  for (const segment of input.registry.ordered) {
-    if (!input.select(segment) && !readsAny(segment.dependsOnSegments, changed)) continue;
-    const key = segment.definition.key;
-    // Decide without words; only a change is explained (most evaluations change nothing).
-    const match = matchSegment(segment.compiled, profile, input.nowMs);
-    if (match.nextChangeAtMs !== null && (nextDueAtMs === null || match.nextChangeAtMs < nextDueAtMs)) nextDueAtMs = match.nextChangeAtMs;
-    if (match.matched === segments.has(key)) continue;
-    const { reasons } = evaluateSegment(segment.compiled, profile, input.nowMs);
-    if (match.matched) segments.add(key);
-    else segments.delete(key);
-    changed.add(key);
-    changes.push({ segmentKey: key, kind: match.matched ? 'enter' : 'exit', reasons, segmentVersion: segment.definition.version });
-  }
-  return { changes, segments, nextDueAtMs };
+export function evaluateProfileSegments(input: EvaluateProfileInput): ProfileEvaluation & { readonly input: ProfileSegmentInput } {
+  const profile = new ProfileSegmentInput(input.state, input.nowMs, input.spec, input.enrichers, input.current);
+  return { ...evaluateSegmentsOf(input.registry, profile, input.current, input.nowMs, input.select), input: profile };
 }
 
+/**
+ * The evaluation loop over any view of a profile (its state, or the in-memory fact columns).
+ * `segments` is the profile's current membership; it is updated as segments flip, so
+ * `in_segment` reads the new value further down the dependency order.
+ */
+export function evaluateSegmentsOf(
+  registry: SegmentRegistry,
+  profile: SegmentInput,
+  segments: MutableMemberships,
+  nowMs: EpochMs,
+  select: (segment: LiveSegment) => boolean,
+): ProfileEvaluation {
+  // Allocated on the first flip only: most evaluations change nothing (backfills visit millions).
+  let changed: Set<string> | null = null;
+  let changes: ProfileSegmentChange[] | null = null;
+  let nextDueAtMs: EpochMs | null = null;
+  for (const segment of registry.ordered) {
+    if (!select(segment) && (changed === null || !readsAny(segment.dependsOnSegments, changed))) continue;
+    const key = segment.definition.key;
+    // Decide without words; only a change is explained.
+    const match = matchSegment(segment.compiled, profile, nowMs);
+    if (match.nextChangeAtMs !== null && (nextDueAtMs === null || match.nextChangeAtMs < nextDueAtMs)) nextDueAtMs = match.nextChangeAtMs;
+    if (match.matched === segments.has(key)) continue;
+    const { reasons } = evaluateSegment(segment.compiled, profile, nowMs);
+    if (match.matched) segments.add(key);
+    else segments.delete(key);
+    (changed ??= new Set()).add(key);
+    (changes ??= []).push({ segmentKey: key, kind: match.matched ? 'enter' : 'exit', reasons, segmentVersion: segment.definition.version });
+  }
+  return { changes: changes ?? NO_CHANGES, nextDueAtMs };
+}
+
+const NO_CHANGES: readonly ProfileSegmentChange[] = [];
+
 function readsAny(keys: readonly string[], changed: ReadonlySet<string>): boolean {
-  if (changed.size === 0) return false;
   for (const key of keys) if (changed.has(key)) return true;
   return false;
 }

@@ -16,6 +16,14 @@ export class MembershipIndex {
     return this.byProfile.get(profileId) ?? NO_SEGMENTS;
   }
 
+  /**
+   * One profile's memberships as evaluation sees them: the index, with the flips of the pass on
+   * top (nothing is copied per profile, which matters when a backfill visits millions).
+   */
+  viewOf(profileId: ProfileId): ProfileMemberships {
+    return new ProfileMemberships(this, profileId);
+  }
+
   has(segmentKey: string, profileId: ProfileId): boolean {
     return this.bySegment.get(segmentKey)?.has(profileId) ?? false;
   }
@@ -59,5 +67,36 @@ export class MembershipIndex {
   clear(): void {
     this.bySegment.clear();
     this.byProfile.clear();
+  }
+}
+
+/** A profile's memberships during one evaluation pass (see MembershipIndex.viewOf). */
+export class ProfileMemberships {
+  private readonly index: MembershipIndex;
+  private profileId: ProfileId;
+  private overlay: Map<string, boolean> | null = null;
+
+  constructor(index: MembershipIndex, profileId: ProfileId) {
+    this.index = index;
+    this.profileId = profileId;
+  }
+
+  /** Points the view at another profile (one view serves a whole pass). */
+  reset(profileId: ProfileId): this {
+    this.profileId = profileId;
+    this.overlay = null;
+    return this;
+  }
+
+  has(segmentKey: string): boolean {
+    return this.overlay?.get(segmentKey) ?? this.index.has(segmentKey, this.profileId);
+  }
+
+  add(segmentKey: string): void {
+    (this.overlay ??= new Map()).set(segmentKey, true);
+  }
+
+  delete(segmentKey: string): void {
+    (this.overlay ??= new Map()).set(segmentKey, false);
   }
 }

@@ -13,9 +13,12 @@ import type { MembershipChange, NewMembershipChange } from '../../ports/segment-
 import type { Storage, Stores } from '../../ports/storage.js';
 import type { ProfileCache } from '../profiles/profile-cache.js';
 import { DueQueue } from './due-queue.js';
-import { affectedBy, evaluateProfileSegments } from './evaluate-profile-segments.js';
+import type { ProfileEvaluation } from './evaluate-profile-segments.js';
+import { affectedBy, evaluateProfileSegments, evaluateSegmentsOf } from './evaluate-profile-segments.js';
+import { FactColumns, staticPathsIn, staticPathsOf } from './fact-columns.js';
+import type { ProfileMemberships } from './membership-index.js';
 import { MembershipIndex } from './membership-index.js';
-import type { FeatureEnricher } from './segment-input.js';
+import type { FeatureEnricher, ProfileSegmentInput } from './segment-input.js';
 import type { LiveSegment, SegmentRegistry } from './segment-registry.js';
 import { EMPTY_REGISTRY, buildSegmentRegistry } from './segment-registry.js';
 
@@ -54,6 +57,11 @@ export interface BackfillProgress {
 }
 
 export interface BackfillOutcome {
+  /**
+   * 'memory': every rule read only values held in the fact columns (a pass over memory);
+   * 'scan': every stored profile was read.
+   */
+  readonly mode: 'memory' | 'scan';
   readonly profiles: number;
   readonly entered: number;
   readonly exited: number;
@@ -62,9 +70,39 @@ export interface BackfillOutcome {
 
 export type MembershipListener = (changes: readonly MembershipChange[]) => void;
 
+/** Profiles evaluated per exclusive step of a memory backfill (a step takes tens of ms). */
+const MEMORY_BACKFILL_CHUNK_ROWS = 50_000;
+
+/** What one evaluation pass produced, applied to the store in one transaction, then to memory. */
+interface Pass {
+  readonly changes: NewMembershipChange[];
+  readonly dueUpdates: Map<ProfileId, EpochMs | null>;
+  /** Evaluated profiles: their static values go to the fact columns once the pass committed. */
+  readonly facts: [ProfileId, ProfileSegmentInput][];
+  /** Merged-away profiles, to drop from the fact columns. */
+  readonly removed: ProfileId[];
+}
+
+function newPass(): Pass {
+  return { changes: [], dueUpdates: new Map(), facts: [], removed: [] };
+}
+
+function scheduleOf(pass: Pass): { readonly profileId: ProfileId; readonly dueAtMs: EpochMs | null }[] {
+  return [...pass.dueUpdates].map(([profileId, dueAtMs]) => ({ profileId, dueAtMs }));
+}
+
+/** The static paths any segment reads (columns worth keeping: a new rule over them backfills in memory). */
+function factPathsOf(registry: SegmentRegistry): Set<string> {
+  const paths = new Set<string>();
+  for (const segment of registry.ordered) for (const path of staticPathsIn(segment.compiled)) paths.add(path);
+  return paths;
+}
+
 interface WorkspaceSegments {
   registry: SegmentRegistry;
   readonly index: MembershipIndex;
+  /** Static values the segments read, per profile: backfills of rules over them run in memory. */
+  readonly facts: FactColumns;
   readonly due: DueQueue;
   enrichers: readonly FeatureEnricher[];
   readonly listeners: Set<MembershipListener>;
@@ -91,11 +129,13 @@ export class SegmentEngine {
     const ws: WorkspaceSegments = {
       registry: EMPTY_REGISTRY,
       index: new MembershipIndex(),
+      facts: new FactColumns(),
       due: new DueQueue(),
       enrichers: this.workspaces.get(workspace)?.enrichers ?? [],
       listeners: this.workspaces.get(workspace)?.listeners ?? new Set(),
     };
     ws.registry = this.compileAll(workspace, await stores.segments.listDefinitions(workspace));
+    ws.facts.want(factPathsOf(ws.registry));
     for (const m of await stores.segments.listAllMemberships(workspace)) ws.index.enter(m.segmentKey, m.profileId, m.enteredAtMs);
     for (const entry of await stores.segments.listSchedule(workspace)) ws.due.set(entry.profileId, entry.dueAtMs);
     this.workspaces.set(workspace, ws);
@@ -109,6 +149,9 @@ export class SegmentEngine {
   setDefinitions(workspace: WorkspaceId, definitions: readonly SegmentDefinition[]): SegmentRegistry {
     const ws = this.state(workspace);
     ws.registry = this.compileAll(workspace, definitions);
+    ws.facts.want(factPathsOf(ws.registry));
+    // Without segments no profile is evaluated, so new profiles would be missing from the rows.
+    if (ws.registry.ordered.length === 0) ws.facts.clear();
     return ws.registry;
   }
 
@@ -148,13 +191,13 @@ export class SegmentEngine {
   async afterBatch(stores: Stores, workspace: WorkspaceId, touched: TouchedProfiles): Promise<() => void> {
     const ws = this.state(workspace);
     const nowMs = this.deps.clock.nowMs();
-    const changes: NewMembershipChange[] = [];
-    const dueUpdates = new Map<ProfileId, EpochMs | null>();
+    const pass = newPass();
     for (const from of touched.mergedAway) {
       for (const key of ws.index.segmentsOf(from)) {
-        changes.push({ segmentKey: key, profileId: from, kind: 'exit', atMs: nowMs, reasons: ['merged into another profile'], segmentVersion: ws.registry.byKey.get(key)?.definition.version ?? 0 });
+        pass.changes.push({ segmentKey: key, profileId: from, kind: 'exit', atMs: nowMs, reasons: ['merged into another profile'], segmentVersion: ws.registry.byKey.get(key)?.definition.version ?? 0 });
       }
-      if (ws.due.get(from) !== undefined) dueUpdates.set(from, null);
+      if (ws.due.get(from) !== undefined) pass.dueUpdates.set(from, null);
+      pass.removed.push(from);
     }
     if (ws.registry.ordered.length > 0) {
       const spec = await this.deps.specFor(workspace);
@@ -164,13 +207,13 @@ export class SegmentEngine {
         if (state === undefined) continue;
         const events = touched.newEvents.get(id) ?? [];
         const select = touched.replayed.has(id) ? (): boolean => true : affectedBy(events);
-        this.evaluateInto(ws, state, nowMs, spec, select, changes, dueUpdates);
+        this.evaluateInto(ws, state, nowMs, spec, select, pass);
       }
     }
-    if (changes.length === 0 && dueUpdates.size === 0) return () => undefined;
-    const recorded = changes.length > 0 ? await stores.segments.applyChanges(workspace, changes) : [];
-    if (dueUpdates.size > 0) await stores.segments.putSchedule(workspace, [...dueUpdates].map(([profileId, dueAtMs]) => ({ profileId, dueAtMs })));
-    return () => this.commit(ws, recorded, dueUpdates);
+    if (pass.changes.length === 0 && pass.dueUpdates.size === 0) return () => this.commit(ws, [], pass);
+    const recorded = pass.changes.length > 0 ? await stores.segments.applyChanges(workspace, pass.changes) : [];
+    if (pass.dueUpdates.size > 0) await stores.segments.putSchedule(workspace, scheduleOf(pass));
+    return () => this.commit(ws, recorded, pass);
   }
 
   /**
@@ -188,30 +231,127 @@ export class SegmentEngine {
       if (ids.length === 0) return 0;
       const spec = await this.deps.specFor(workspace);
       const states = await this.statesOf(workspace, ids);
-      const changes: NewMembershipChange[] = [];
-      const dueUpdates = new Map<ProfileId, EpochMs | null>(ids.map((id) => [id, null]));
+      const pass = newPass();
+      for (const id of ids) pass.dueUpdates.set(id, null);
       for (const state of states.values()) {
         // Forget the old instant: this pass computes the next one from every time-relative segment.
-        this.evaluateInto(ws, state, nowMs, spec, (segment) => segment.timeRelative, changes, dueUpdates, true);
+        this.evaluateInto(ws, state, nowMs, spec, (segment) => segment.timeRelative, pass, true);
       }
-      await this.record(workspace, ws, changes, dueUpdates);
+      await this.record(workspace, ws, pass);
       return ids.length;
     });
   }
 
   /**
-   * Evaluates `keys` (and the segments that depend on them) over every stored profile and records
-   * the differences: after a segment is created or edited, and for periodic sweeps. Ingestion
-   * continues between chunks; the segments are already live, so a profile changed meanwhile is
-   * evaluated by its event and comes out the same here.
+   * Evaluates `keys` (and the segments that depend on them) over every profile and records the
+   * differences: after a segment is created or edited, and for periodic sweeps. When every rule
+   * involved reads only values the fact columns hold, this is a pass over memory; otherwise every
+   * stored profile is read (which also fills the columns). Ingestion continues between chunks;
+   * the segments are already live, so a profile changed meanwhile is evaluated by its event and
+   * comes out the same here.
    */
   async backfill(workspace: WorkspaceId, keys: ReadonlySet<string>, onProgress?: (progress: BackfillProgress) => void): Promise<BackfillOutcome> {
-    const startedMs = this.deps.clock.nowMs();
     const ws = this.state(workspace);
+    const paths = this.memoryPathsFor(ws, keys);
+    return paths === null ? this.backfillByScan(workspace, ws, keys, onProgress) : this.backfillInMemory(workspace, ws, keys, paths, onProgress);
+  }
+
+  /** Records exits for every member (a deleted segment), in chunks, then forgets the segment. */
+  async removeSegment(workspace: WorkspaceId, key: string, reason: string): Promise<number> {
+    const ws = this.state(workspace);
+    const version = ws.registry.byKey.get(key)?.definition.version ?? 0;
+    const members = [...ws.index.members(key).keys()];
+    const chunk = this.deps.config.backfillChunkProfiles;
+    for (let start = 0; start < members.length; start += chunk) {
+      const nowMs = this.deps.clock.nowMs();
+      const pass = newPass();
+      for (const profileId of members.slice(start, start + chunk)) {
+        pass.changes.push({ segmentKey: key, profileId, kind: 'exit', atMs: nowMs, reasons: [reason], segmentVersion: version });
+      }
+      await this.deps.exclusive(() => this.record(workspace, ws, pass));
+    }
+    ws.index.dropSegment(key);
+    return members.length;
+  }
+
+  /** Forgets the fact columns' rows (after a rebuild): the next scan fills them again. */
+  resetFacts(workspace: WorkspaceId): void {
+    this.state(workspace).facts.clear();
+  }
+
+  /**
+   * The static paths to read when `keys` can be backfilled from memory: every segment read
+   * reads only static values held in complete columns, and no other segment reads one of them
+   * (its dependents would need their profiles). Null otherwise.
+   */
+  private memoryPathsFor(ws: WorkspaceSegments, keys: ReadonlySet<string>): string[] | null {
+    const paths = new Set<string>();
+    for (const key of keys) {
+      const segment = ws.registry.byKey.get(key);
+      const read = segment === undefined ? null : staticPathsOf(segment.compiled);
+      if (read === null) return null;
+      for (const path of read) paths.add(path);
+    }
+    if (ws.registry.ordered.some((s) => !keys.has(s.definition.key) && s.dependsOnSegments.some((k) => keys.has(k)))) return null;
+    const sorted = [...paths].sort();
+    return ws.facts.serves(sorted) ? sorted : null;
+  }
+
+  private async backfillInMemory(
+    workspace: WorkspaceId,
+    ws: WorkspaceSegments,
+    keys: ReadonlySet<string>,
+    paths: readonly string[],
+    onProgress: ((progress: BackfillProgress) => void) | undefined,
+  ): Promise<BackfillOutcome> {
+    const startedMs = this.deps.clock.nowMs();
+    // No other segment reads these (memoryPathsFor checked), so only they are evaluated.
+    const only: SegmentRegistry = { ...ws.registry, ordered: ws.registry.ordered.filter((segment) => keys.has(segment.definition.key)) };
+    const all = (): boolean => true;
+    const reader = ws.facts.rowReader(paths);
+    let view: ProfileMemberships | null = null;
+    const chunk = MEMORY_BACKFILL_CHUNK_ROWS;
+    let profiles = 0;
+    let entered = 0;
+    let exited = 0;
+    onProgress?.({ profilesDone: 0, profilesTotal: ws.facts.rows });
+    for (let start = 0; start < ws.facts.rows; start += chunk) {
+      // Ingestion runs between chunks; rows added meanwhile were evaluated by their events.
+      await this.deps.exclusive(async () => {
+        const nowMs = this.deps.clock.nowMs();
+        const pass = newPass();
+        const end = Math.min(ws.facts.rows, start + chunk);
+        for (let row = start; row < end; row++) {
+          const id = ws.facts.profileAt(row);
+          if (id === null) continue;
+          const segments = view === null ? (view = ws.index.viewOf(id)) : view.reset(id);
+          const result = evaluateSegmentsOf(only, reader.at(row, segments), segments, nowMs, all);
+          this.collect(ws, id, result, nowMs, pass, false);
+          profiles++;
+        }
+        for (const change of pass.changes) {
+          if (change.kind === 'enter') entered++;
+          else exited++;
+        }
+        await this.record(workspace, ws, pass);
+      });
+      onProgress?.({ profilesDone: Math.min(ws.facts.rows, start + chunk), profilesTotal: ws.facts.rows });
+    }
+    return { mode: 'memory', profiles, entered, exited, elapsedMs: this.deps.clock.nowMs() - startedMs };
+  }
+
+  private async backfillByScan(
+    workspace: WorkspaceId,
+    ws: WorkspaceSegments,
+    keys: ReadonlySet<string>,
+    onProgress: ((progress: BackfillProgress) => void) | undefined,
+  ): Promise<BackfillOutcome> {
+    const startedMs = this.deps.clock.nowMs();
     const storage = this.deps.storage;
-    const total = await this.deps.exclusive(async () => {
+    const { total, scan } = await this.deps.exclusive(async () => {
       await this.deps.flushProfiles();
-      return storage.read.profiles.count(workspace);
+      // Every profile exists in the store from here on; each one is recorded below or by its events.
+      return { total: await storage.read.profiles.count(workspace), scan: ws.facts.scanStarted() };
     });
     let afterId: ProfileId | null = null;
     let done = 0;
@@ -225,17 +365,14 @@ export class SegmentEngine {
         if (last === undefined) return true;
         const spec = await this.deps.specFor(workspace);
         const nowMs = this.deps.clock.nowMs();
-        const changes: NewMembershipChange[] = [];
-        const dueUpdates = new Map<ProfileId, EpochMs | null>();
+        const pass = newPass();
         for (const stored of page) {
           const state = this.deps.cache.getDirty(workspace, stored.profileId) ?? stored;
-          this.evaluateInto(ws, state, nowMs, spec, (segment) => keys.has(segment.definition.key), changes, dueUpdates);
+          this.evaluateInto(ws, state, nowMs, spec, (segment) => keys.has(segment.definition.key), pass);
         }
-        for (const change of changes) {
-          if (change.kind === 'enter') entered++;
-          else exited++;
-        }
-        await this.record(workspace, ws, changes, dueUpdates);
+        entered += pass.changes.filter((c) => c.kind === 'enter').length;
+        exited += pass.changes.filter((c) => c.kind === 'exit').length;
+        await this.record(workspace, ws, pass);
         afterId = last.profileId;
         done += page.length;
         return false;
@@ -243,22 +380,8 @@ export class SegmentEngine {
       onProgress?.({ profilesDone: done, profilesTotal: Math.max(total, done) });
       if (finished) break;
     }
-    return { profiles: done, entered, exited, elapsedMs: this.deps.clock.nowMs() - startedMs };
-  }
-
-  /** Records exits for every member (a deleted segment), in chunks, then forgets the segment. */
-  async removeSegment(workspace: WorkspaceId, key: string, reason: string): Promise<number> {
-    const ws = this.state(workspace);
-    const version = ws.registry.byKey.get(key)?.definition.version ?? 0;
-    const members = [...ws.index.members(key).keys()];
-    const chunk = this.deps.config.backfillChunkProfiles;
-    for (let start = 0; start < members.length; start += chunk) {
-      const nowMs = this.deps.clock.nowMs();
-      const changes = members.slice(start, start + chunk).map((profileId): NewMembershipChange => ({ segmentKey: key, profileId, kind: 'exit', atMs: nowMs, reasons: [reason], segmentVersion: version }));
-      await this.deps.exclusive(() => this.record(workspace, ws, changes, new Map()));
-    }
-    ws.index.dropSegment(key);
-    return members.length;
+    ws.facts.scanFinished(scan);
+    return { mode: 'scan', profiles: done, entered, exited, elapsedMs: this.deps.clock.nowMs() - startedMs };
   }
 
   private compileAll(workspace: WorkspaceId, definitions: readonly SegmentDefinition[]): SegmentRegistry {
@@ -279,36 +402,47 @@ export class SegmentEngine {
     nowMs: EpochMs,
     spec: ProfileSpec,
     select: (segment: LiveSegment) => boolean,
-    changes: NewMembershipChange[],
-    dueUpdates: Map<ProfileId, EpochMs | null>,
+    pass: Pass,
     replaceDue = false,
   ): void {
     const id = state.profileId;
-    const result = evaluateProfileSegments({ registry: ws.registry, state, nowMs, spec, enrichers: ws.enrichers, current: ws.index.segmentsOf(id), select });
-    for (const change of result.changes) changes.push({ ...change, profileId: id, atMs: nowMs });
+    const result = evaluateProfileSegments({ registry: ws.registry, state, nowMs, spec, enrichers: ws.enrichers, current: ws.index.viewOf(id), select });
+    this.collect(ws, id, result, nowMs, pass, replaceDue);
+    pass.facts.push([id, result.input]);
+  }
+
+  private collect(ws: WorkspaceSegments, id: ProfileId, result: ProfileEvaluation, nowMs: EpochMs, pass: Pass, replaceDue: boolean): void {
+    for (const change of result.changes) pass.changes.push({ ...change, profileId: id, atMs: nowMs });
+    // Nothing new about time: the profile keeps the instant it has (most evaluations).
+    if (result.nextDueAtMs === null && !replaceDue) return;
     // Only the segments evaluated here report their next instant; the others keep theirs, so the
     // profile is due at the earlier of the two. Early is harmless (the pass finds nothing to change).
-    const previous = replaceDue ? null : (dueUpdates.get(id) ?? ws.due.get(id) ?? null);
+    const previous = replaceDue ? null : (pass.dueUpdates.get(id) ?? ws.due.get(id) ?? null);
     const next = result.nextDueAtMs === null ? previous : previous === null ? result.nextDueAtMs : Math.min(previous, result.nextDueAtMs);
-    if (replaceDue || next !== (ws.due.get(id) ?? null)) dueUpdates.set(id, next);
+    if (replaceDue || next !== (ws.due.get(id) ?? null)) pass.dueUpdates.set(id, next);
   }
 
-  private async record(workspace: WorkspaceId, ws: WorkspaceSegments, changes: readonly NewMembershipChange[], dueUpdates: ReadonlyMap<ProfileId, EpochMs | null>): Promise<void> {
-    if (changes.length === 0 && dueUpdates.size === 0) return;
-    const recorded = await this.deps.storage.uow.run('segments:record', async (stores) => {
-      const out = changes.length > 0 ? await stores.segments.applyChanges(workspace, changes) : [];
-      if (dueUpdates.size > 0) await stores.segments.putSchedule(workspace, [...dueUpdates].map(([profileId, dueAtMs]) => ({ profileId, dueAtMs })));
-      return out;
-    });
-    this.commit(ws, recorded, dueUpdates);
+  private async record(workspace: WorkspaceId, ws: WorkspaceSegments, pass: Pass): Promise<void> {
+    let recorded: readonly MembershipChange[] = [];
+    if (pass.changes.length > 0 || pass.dueUpdates.size > 0) {
+      recorded = await this.deps.storage.uow.run('segments:record', async (stores) => {
+        const out = pass.changes.length > 0 ? await stores.segments.applyChanges(workspace, pass.changes) : [];
+        if (pass.dueUpdates.size > 0) await stores.segments.putSchedule(workspace, scheduleOf(pass));
+        return out;
+      });
+    }
+    this.commit(ws, recorded, pass);
   }
 
-  private commit(ws: WorkspaceSegments, recorded: readonly MembershipChange[], dueUpdates: ReadonlyMap<ProfileId, EpochMs | null>): void {
+  /** After the pass's transaction committed: memory follows the store, then listeners hear of it. */
+  private commit(ws: WorkspaceSegments, recorded: readonly MembershipChange[], pass: Pass): void {
     for (const change of recorded) {
       if (change.kind === 'enter') ws.index.enter(change.segmentKey, change.profileId, change.atMs);
       else ws.index.exit(change.segmentKey, change.profileId);
     }
-    for (const [id, atMs] of dueUpdates) ws.due.set(id, atMs);
+    for (const [id, atMs] of pass.dueUpdates) ws.due.set(id, atMs);
+    for (const [id, input] of pass.facts) ws.facts.record(id, input);
+    for (const id of pass.removed) ws.facts.remove(id);
     if (recorded.length === 0) return;
     for (const listener of ws.listeners) {
       try {
@@ -334,7 +468,7 @@ export class SegmentEngine {
   private state(workspace: WorkspaceId): WorkspaceSegments {
     let ws = this.workspaces.get(workspace);
     if (ws === undefined) {
-      ws = { registry: EMPTY_REGISTRY, index: new MembershipIndex(), due: new DueQueue(), enrichers: [], listeners: new Set() };
+      ws = { registry: EMPTY_REGISTRY, index: new MembershipIndex(), facts: new FactColumns(), due: new DueQueue(), enrichers: [], listeners: new Set() };
       this.workspaces.set(workspace, ws);
     }
     return ws;

@@ -4,7 +4,7 @@ import type { ProfileSpec } from '../../core/profiles/profile-spec.js';
 import type { ProfileState } from '../../core/profiles/profile-state.js';
 import type { BehaviorView } from '../../core/segments/behavior-view.js';
 import { createBehaviorViewFromTracks } from '../../core/segments/behavior-tracks.js';
-import type { SegmentInput } from '../../core/segments/evaluate-segment.js';
+import type { MembershipLookup, SegmentInput } from '../../core/segments/evaluate-segment.js';
 import type { JsonValue } from '../../core/shared/json.js';
 import type { EpochMs } from '../../core/shared/time.js';
 
@@ -32,7 +32,7 @@ export class ProfileSegmentInput implements SegmentInput {
   private readonly spec: ProfileSpec;
   private readonly enrichers: readonly FeatureEnricher[];
   /** The profile's memberships as evaluation goes (updated by the caller in dependency order). */
-  readonly segments: ReadonlySet<string>;
+  readonly segments: MembershipLookup;
   readonly predicted: Readonly<Record<string, number>>;
 
   constructor(
@@ -40,7 +40,7 @@ export class ProfileSegmentInput implements SegmentInput {
     nowMs: EpochMs,
     spec: ProfileSpec,
     enrichers: readonly FeatureEnricher[],
-    segments: ReadonlySet<string>,
+    segments: MembershipLookup,
     predicted: Readonly<Record<string, number>> = {},
   ) {
     this.state = state;

@@ -86,7 +86,7 @@ async function perform(app: AttuneApp, workspace: WorkspaceId, action: string, p
       );
       bar.finish({ done: saved.backfill.profiles, fraction: 1 });
       if (json) out.write(`${JSON.stringify(saved, null, 2)}\n`);
-      else out.write(`segment ${saved.definition.key} (v${saved.definition.version}): ${saved.size} members of ${saved.backfill.profiles} profiles, backfilled in ${saved.backfill.elapsedMs} ms\n  ${saved.text}\n`);
+      else out.write(`segment ${saved.definition.key} (v${saved.definition.version}): ${saved.size} members of ${saved.backfill.profiles} profiles, backfilled in ${saved.backfill.elapsedMs} ms (${saved.backfill.mode === 'memory' ? 'from memory' : 'reading every profile'})\n  ${saved.text}\n`);
       return;
     }
     case 'preview': {

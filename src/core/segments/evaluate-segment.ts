@@ -11,6 +11,11 @@ import { readPath } from './read-path.js';
 import type { Comparison, PathNamespace, ScalarValue } from './segment-rule.js';
 import { describeDuration } from './segment-rule.js';
 
+/** Whether a profile is in a segment, by key (a ReadonlySet<string> is one). */
+export interface MembershipLookup {
+  has(segmentKey: string): boolean;
+}
+
 /** Everything a rule can read about one profile at nowMs. */
 export interface SegmentInput {
   readonly traits: Readonly<Record<string, JsonValue>>;
@@ -18,10 +23,18 @@ export interface SegmentInput {
   readonly features: Readonly<Record<string, unknown>>;
   readonly computed: Readonly<Record<string, JsonValue>>;
   readonly predicted: Readonly<Record<string, number>>;
-  /** Keys of the segments the profile is currently in (for in_segment). */
-  readonly segments: ReadonlySet<string>;
+  /** The segments the profile is currently in (for in_segment); a Set will do. */
+  readonly segments: MembershipLookup;
   readonly behavior: BehaviorView;
+  /**
+   * Optional direct access to a compared value, used instead of following the node's path through
+   * traits/features: an engine holding values by path (one array per path) answers without
+   * building objects per profile. It must return what the path would read.
+   */
+  readonly readCompared?: (node: CompareNode) => unknown;
 }
+
+export type CompareNode = CompiledNode & { readonly kind: 'compare' };
 
 export interface SegmentMatch {
   readonly matched: boolean;
@@ -85,7 +98,7 @@ function evaluateNode(node: CompiledNode, input: SegmentInput, nowMs: EpochMs, e
       return { matched: !child.matched, reasons: child.reasons, nextChangeAtMs: child.nextChangeAtMs };
     }
     case 'compare':
-      return evaluateCompare(node, readPath(rootOf(input, node.namespace), node.segments), nowMs, explain);
+      return evaluateCompare(node, input.readCompared === undefined ? readPath(rootOf(input, node.namespace), node.segments) : input.readCompared(node), nowMs, explain);
     case 'geo_within': {
       const lat = toNumber(readPath(rootOf(input, node.lat.namespace), node.lat.segments));
       const lon = toNumber(readPath(rootOf(input, node.lon.namespace), node.lon.segments));

@@ -79,8 +79,8 @@ export function toSegmentResponse(summary: SegmentSummary): SegmentResponse {
 }
 
 export function toSavedSegmentResponse(saved: SavedSegment): SavedSegmentResponse {
-  const { profiles, entered, exited, elapsedMs } = saved.backfill;
-  return { ...toSegmentResponse(saved), backfill: { profiles, entered, exited, elapsedMs } };
+  const { mode, profiles, entered, exited, elapsedMs } = saved.backfill;
+  return { ...toSegmentResponse(saved), backfill: { mode, profiles, entered, exited, elapsedMs } };
 }
 
 export function toPreviewResponse(preview: SegmentPreview): SegmentPreviewResponse {
