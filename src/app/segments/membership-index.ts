@@ -74,6 +74,8 @@ export class MembershipIndex {
 export class ProfileMemberships {
   private readonly index: MembershipIndex;
   private profileId: ProfileId;
+  /** The profile's segments in the index, looked up once (a profile is asked about many segments). */
+  private current: ReadonlySet<string> | null = null;
   private overlay: Map<string, boolean> | null = null;
 
   constructor(index: MembershipIndex, profileId: ProfileId) {
@@ -84,12 +86,16 @@ export class ProfileMemberships {
   /** Points the view at another profile (one view serves a whole pass). */
   reset(profileId: ProfileId): this {
     this.profileId = profileId;
+    this.current = null;
     this.overlay = null;
     return this;
   }
 
   has(segmentKey: string): boolean {
-    return this.overlay?.get(segmentKey) ?? this.index.has(segmentKey, this.profileId);
+    const flipped = this.overlay?.get(segmentKey);
+    if (flipped !== undefined) return flipped;
+    this.current ??= this.index.segmentsOf(this.profileId);
+    return this.current.has(segmentKey);
   }
 
   add(segmentKey: string): void {
