@@ -227,8 +227,11 @@ const report = {
   backfill,
   rounds,
 };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/segments.json', `${JSON.stringify(report, null, 2)}\n`);
+// Partial runs (--events 0 or --profiles 0, for profiling one phase) print but keep the recorded results.
+if (EVENTS > 0 && PROFILES > 0) {
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/segments.json', `${JSON.stringify(report, null, 2)}\n`);
+}
 process.stdout.write(
   [
     '',
