@@ -16,18 +16,7 @@ import type { ProfileSpec } from './profile-spec.js';
 import { DEFAULT_PROFILE_SPEC } from './profile-spec.js';
 import type { ProfileState } from './profile-state.js';
 import { createProfileState, isAfterLastEvent } from './profile-state.js';
-
-/** mulberry32: a tiny seeded PRNG, so every failure names a seed that reproduces it. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../test/builders/seeded-gen.js';
 
 type Rand = () => number;
 const int = (rand: Rand, n: number) => Math.floor(rand() * n);
@@ -222,7 +211,7 @@ const SEEDS = Array.from({ length: 120 }, (_, i) => 1000 + i * 7919);
 
 describe('profile fold properties (seeded random histories)', () => {
   it.each(SEEDS)('seed %i: incremental in-order application equals the fold, also across store/load', (seed) => {
-    const rand = mulberry32(seed);
+    const rand = seededRandom(seed);
     const events = randomEvents(rand, 20 + int(rand, 100));
     const sorted = [...events].sort(compareEventOrder);
     const folded = foldProfile(PID, events, SPEC);
@@ -239,7 +228,7 @@ describe('profile fold properties (seeded random histories)', () => {
   });
 
   it.each(SEEDS)('seed %i: any arrival order, with the replay-when-late rule, gives the fold of what arrived', (seed) => {
-    const rand = mulberry32(seed);
+    const rand = seededRandom(seed);
     const events = randomEvents(rand, 10 + int(rand, 60));
     // Retries: some events arrive twice; the app drops them by messageId before the fold.
     const arrivals = [...events, ...events.filter(() => rand() < 0.1)];
@@ -264,7 +253,7 @@ describe('profile fold properties (seeded random histories)', () => {
   });
 
   it.each(SEEDS)('seed %i: the state is plain JSON, and the features are stable and JSON too', (seed) => {
-    const rand = mulberry32(seed);
+    const rand = seededRandom(seed);
     const state = foldProfile(PID, randomEvents(rand, 20 + int(rand, 100)), SPEC);
     assertJsonSafe(state);
     const reloaded = roundTrip(state);
@@ -287,7 +276,7 @@ describe('profile fold properties (seeded random histories)', () => {
   });
 
   it.each(SEEDS)('seed %i: behavior tracks hold the newest matching events within retention and count the rest', (seed) => {
-    const rand = mulberry32(seed);
+    const rand = seededRandom(seed);
     const events = randomEvents(rand, 20 + int(rand, 100));
     const state = foldProfile(PID, events, SPEC);
     const sorted = [...events].sort(compareEventOrder);
@@ -315,7 +304,7 @@ describe('profile fold properties (seeded random histories)', () => {
     let capped = 0;
     let pruned = 0;
     for (const seed of SEEDS) {
-      const rand = mulberry32(seed);
+      const rand = seededRandom(seed);
       const state = foldProfile(PID, randomEvents(rand, 20 + int(rand, 100)), SPEC);
       for (const spec of BEHAVIOR_TRACKS) {
         const held = state.behavior[spec.key];
@@ -329,7 +318,7 @@ describe('profile fold properties (seeded random histories)', () => {
   });
 
   it('stays bounded in size whatever the history length', () => {
-    const rand = mulberry32(42);
+    const rand = seededRandom(42);
     const events = randomEvents(rand, 3000);
     const state = foldProfile(PID, events, SPEC);
     expect(state.orders.days.length).toBeLessThanOrEqual(365);

@@ -17,6 +17,7 @@ import type { SegmentInput } from './evaluate-segment.js';
 import { evaluateSegment } from './evaluate-segment.js';
 import type { Duration, EventCondition, SegmentRule } from './segment-rule.js';
 import { makeDuration } from './segment-rule.js';
+import { SeededGen } from '../../../test/builders/seeded-gen.js';
 
 function compile(rule: SegmentRule): CompiledRule {
   const result = compileSegmentRule(rule, DEFAULT_RULE_SCHEMA);
@@ -109,40 +110,10 @@ describe('createBehaviorViewFromTracks', () => {
   });
 });
 
-/** mulberry32: a tiny seeded PRNG, so a failure names the seed that reproduces it. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Gen {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  int(low: number, high: number): number {
-    return low + Math.floor(this.next() * (high - low + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    const item = items[this.int(0, items.length - 1)];
-    if (item === undefined) throw new Error('empty pick');
-    return item;
-  }
-}
-
 const NAMES = ['A', 'B', 'C'];
 
 /** One profile's history: few names, ties in time, ids not in arrival order, some non-track events. */
-function randomEvents(gen: Gen): NormalizedEvent[] {
+function randomEvents(gen: SeededGen): NormalizedEvent[] {
   const events: NormalizedEvent[] = [];
   let atMs = T0_MS;
   const count = gen.int(0, 40);
@@ -161,7 +132,7 @@ function randomEvents(gen: Gen): NormalizedEvent[] {
   return events;
 }
 
-function randomWhere(gen: Gen): EventCondition {
+function randomWhere(gen: SeededGen): EventCondition {
   const roll = gen.int(0, 4);
   if (roll === 0) return { kind: 'compare', path: 'n', op: gen.pick(['gte', 'lt', 'eq'] as const), value: gen.pick([1, 5, 10]) };
   if (roll === 1) return { kind: 'compare', path: 'n', op: 'in', value: [1, 10] };
@@ -170,11 +141,11 @@ function randomWhere(gen: Gen): EventCondition {
   return { kind: 'not', child: { kind: 'compare', path: 'n', op: 'gt', value: 1 } };
 }
 
-function randomDuration(gen: Gen): Duration {
+function randomDuration(gen: SeededGen): Duration {
   return gen.pick([makeDuration('minutes', 30), makeDuration('hours', 1), makeDuration('hours', 6), makeDuration('days', 1), makeDuration('days', 2), makeDuration('weeks', 1), makeDuration('seconds', 1)]);
 }
 
-function randomRule(gen: Gen, depth: number, events: readonly NormalizedEvent[]): SegmentRule {
+function randomRule(gen: SeededGen, depth: number, events: readonly NormalizedEvent[]): SegmentRule {
   const where = (): { where?: EventCondition } => (gen.chance(0.4) ? { where: randomWhere(gen) } : {});
   const roll = gen.int(0, depth > 0 ? 5 : 2);
   switch (roll) {
@@ -214,7 +185,7 @@ describe('createBehaviorViewFromTracks agrees with the reference view over the e
   it('gives the same match, reasons and next change for random rules, histories and times at or after the latest event', () => {
     let compared = 0;
     for (let seed = 1; seed <= 400; seed++) {
-      const gen = new Gen(seed);
+      const gen = new SeededGen(seed);
       const events = randomEvents(gen);
       const rule = compile(randomRule(gen, 2, events));
       const spec = { ...DEFAULT_PROFILE_SPEC, behaviorTracks: behaviorTracksOf([rule]) };

@@ -15,37 +15,12 @@ import { formatSegmentRule } from './format-segment-rule.js';
 import { parseSegmentRule } from './parse-segment-rule.js';
 import type { CompareRule, Duration, EventCondition, ScalarValue, SegmentRule } from './segment-rule.js';
 import { makeDuration } from './segment-rule.js';
-
-/** mulberry32: a tiny seeded PRNG, so a failure names the seed that reproduces it. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { SeededGen } from '../../../test/builders/seeded-gen.js';
 
 const NOW_MS = Date.UTC(2024, 2, 15, 12);
 
-class Gen {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  int(low: number, high: number): number {
-    return low + Math.floor(this.next() * (high - low + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    const item = items[this.int(0, items.length - 1)];
-    if (item === undefined) throw new Error('empty pick');
-    return item;
-  }
+class Gen extends SeededGen {
+
   ident(): string {
     return this.pick(['a', 'b', 'country', 'plan', 'x_1', '_tag', 'signup_at', 'score', 'tags']);
   }
