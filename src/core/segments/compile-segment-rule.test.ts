@@ -117,8 +117,10 @@ describe('compileSegmentRule', () => {
       events: ['Order Completed', 'Product Added', 'Product Viewed'],
       segments: ['vip'],
       timeRelative: true,
-      unscheduledTime: false,
+      // A model score moves with the features it reads, at instants no rule can schedule: swept.
+      unscheduledTime: true,
     });
+    expect(compiled({ kind: 'compare', path: 'traits.plan', op: 'eq', value: 'pro' }).dependsOn.unscheduledTime).toBe(false);
     expect(compiled({ kind: 'did', event: 'A' }).dependsOn.timeRelative).toBe(false);
     expect(compiled({ kind: 'did_not', event: 'A', within: { days: 1 } }).dependsOn.timeRelative).toBe(true);
     expect(compiled({ kind: 'compare', path: 'features.buyingStage.stage', op: 'eq', value: 'customer' }).dependsOn.unscheduledTime).toBe(true);

@@ -80,7 +80,11 @@ function lower(rule: SegmentRule, schema: RuleSchema, deps: DependencyCollector)
       const feature = namespace === 'features' ? lookupFeature(schema, segments.join('.')) : null;
       const clock = feature?.clock ?? 'static';
       if (clock !== 'static' || rule.op === 'within_last' || rule.op === 'more_than_ago') deps.timeRelative = true;
-      if (clock === 'unknown') deps.unscheduledTime = true;
+      // A model score moves as the features it reads move with time: it can only be swept.
+      if (clock === 'unknown' || namespace === 'predicted') {
+        deps.timeRelative = true;
+        deps.unscheduledTime = true;
+      }
       const comparison = feature?.type === 'timestamp' ? toEpochComparison(rule) : comparisonOf(rule);
       return {
         kind: 'compare',
