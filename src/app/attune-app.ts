@@ -13,6 +13,7 @@ import type { TimelineCursor } from '../ports/event-store.js';
 import type { Membership, MembershipChange } from '../ports/segment-store.js';
 import type { SegmentKind } from '../core/segments/segment-definition.js';
 import type { BackfillOutcome, BackfillProgress } from './segments/segment-engine.js';
+import type { PredictionsApi } from './models/prediction-service.js';
 import type { MemberContact, OverlapMatrix, SavedSegment, SegmentInput, SegmentPreview, SegmentSummary, SizePoint } from './segments/segment-service.js';
 import type { RuleInput } from './segments/parse-segment-input.js';
 import type { ClusteringsApi } from './segments/clustering-model.js';
@@ -65,6 +66,8 @@ export interface ProfileView {
   readonly computedTraits: Readonly<Record<string, JsonValue>>;
   readonly identities: readonly { readonly kind: IdentifierKind; readonly value: string; readonly firstSeenMs: EpochMs }[];
   readonly merges: readonly MergeRecord[];
+  /** Model scores at nowMs (`predicted.<key>`), one per trained prediction model. */
+  readonly predicted: Readonly<Record<string, number>>;
   /** Current segments, with why the profile is in each (evaluated at nowMs). */
   readonly segments: readonly ProfileSegment[];
 }
@@ -214,6 +217,8 @@ export interface AttuneApp {
   rebuild(workspace: WorkspaceId, onProgress: (progress: RebuildProgress) => void): Promise<RebuildOutcome>;
   readonly segments: SegmentsApi;
   readonly webhooks: WebhooksApi;
+  /** Prediction models per workspace, served as `predicted.<key>` (src/app/models/prediction-service.ts). */
+  readonly predictions: PredictionsApi;
   /** RFM scores and the 11 standard RFM segments, live (src/app/segments/rfm-service.ts). */
   readonly rfm: RfmApi;
   /** k-means clusterings with personas, each cluster a live segment (src/app/segments/cluster-service.ts). */

@@ -29,6 +29,7 @@ import { startSegmentTimers } from './segments/segment-timers.js';
 import { ClusterService } from './segments/cluster-service.js';
 import { PersonaService } from './segments/persona-service.js';
 import { RfmService } from './segments/rfm-service.js';
+import { PredictionService } from './models/prediction-service.js';
 import type { WebhookSender } from '../ports/webhook-sender.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { createWebhooksService } from './webhooks/webhooks-service.js';
@@ -44,6 +45,8 @@ export interface AttuneAppDeps {
 
 const AUTH_CACHE_TTL_MS = 5_000;
 const RFM_REFIT_AFTER_MS = 24 * 3_600_000;
+/** Prediction models are retrained weekly on the latest history (scheduled, before a sweep). */
+const MODEL_RETRAIN_AFTER_MS = 7 * 24 * 3_600_000;
 const WORKSPACE_SLUG = /^[a-z][a-z0-9-]{0,39}$/;
 
 /** Wires the use cases over one opened storage. The only stateful parts: the writer and the caches. */
@@ -138,10 +141,12 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
   // Workspace models (RFM fit, clusterings): their enrichers are installed before any event is taken.
   const modelDeps = { storage, clock, logger, engine, segments: segmentService, specFor, flushed: () => flushed() };
   const rfmService = new RfmService(modelDeps);
+  const predictionService = new PredictionService({ storage, clock, logger, engine, specFor, flushed: () => flushed() });
   const clusterService = new ClusterService(modelDeps);
   const personaService = new PersonaService(modelDeps);
   const loadModels = async (workspace: WorkspaceId): Promise<void> => {
     await rfmService.load(workspace);
+    await predictionService.load(workspace);
     await clusterService.load(workspace);
   };
   for (const workspace of await storage.read.workspaces.listWorkspaces()) await loadModels(workspace.id);
@@ -153,6 +158,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     // RFM cut points follow the population: refitted once they are a day old (then swept as usual).
     beforeSweep: async (workspace) => {
       await rfmService.refitIfOlderThan(workspace, RFM_REFIT_AFTER_MS);
+      await predictionService.retrainOlderThan(workspace, MODEL_RETRAIN_AFTER_MS);
     },
   });
 
@@ -212,6 +218,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
         spec,
         unflushed: (id) => cache.getDirty(workspace, id),
         segmentsOf: (state) => describeProfileSegments(engine, workspace, state, nowMs, spec),
+        predictedOf: (features) => predictionService.scoresOf(workspace, features, nowMs),
       });
     },
     async getTimeline(workspace, lookup, opts) {
@@ -344,6 +351,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
       persona: (workspace, key) => personaService.describe(workspace, key),
     },
     webhooks,
+    predictions: predictionService,
     rfm: rfmService,
     clusterings: clusterService,
     health: () => ({ status: 'ok', storage: storage.engine, uptimeMs: clock.nowMs() - startedAtMs, ingestQueueDepth: writer.depth(),

@@ -152,6 +152,7 @@ export const ProfileResponseSchema = z
     computedTraits: JsonObject,
     merges: z.array(MergeSchema),
     segments: z.array(ProfileSegmentSchema).describe('Segments the profile is in now, with why (see docs/api.md, "Segments")'),
+    predicted: z.record(z.string(), z.number()).describe('Scores of the workspace\'s prediction models at the time read, by model key (see docs/api.md, "Models")'),
     links: z.object({ timeline: z.string() }),
   })
   .meta({ id: 'Profile' });

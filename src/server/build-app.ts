@@ -13,6 +13,7 @@ import { ingestRoutes } from './routes/ingest.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
 import { profileRoutes } from './routes/profiles.routes.js';
 import { rfmRoutes } from './routes/rfm.routes.js';
+import { modelRoutes } from './routes/models.routes.js';
 import { clusteringRoutes } from './routes/clusterings.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 import { segmentRoutes } from './routes/segments.routes.js';
@@ -88,6 +89,7 @@ export async function buildApp(deps: ServerDeps, opts: ServerOptions): Promise<F
   await instance.register(catalogRoutes({ app: deps.app }));
   await instance.register(computedTraitRoutes({ app: deps.app }));
   await instance.register(rfmRoutes({ app: deps.app }));
+  await instance.register(modelRoutes({ app: deps.app }));
   await instance.register(clusteringRoutes({ app: deps.app }));
   await instance.register(webhookRoutes({ app: deps.app }));
   await instance.register(segmentRoutes({ app: deps.app }));

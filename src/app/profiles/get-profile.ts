@@ -26,6 +26,7 @@ export async function getProfileView(
     /** The writer's not-yet-stored version of a profile, which is newer than the store's. */
     readonly unflushed: (id: ProfileId) => ProfileState | undefined;
     readonly segmentsOf: (state: ProfileState) => ProfileView['segments'];
+    readonly predictedOf: (features: ProfileView['features']) => ProfileView['predicted'];
   },
 ): Promise<ProfileView | null> {
   const profileId = await resolveLookup(stores, workspace, input.lookup);
@@ -39,5 +40,5 @@ export async function getProfileView(
   const features = computeFeatures(state, input.nowMs, input.spec);
   const traits: Record<string, JsonValue> = {};
   for (const [name, entry] of Object.entries(state.traits)) traits[name] = entry.value;
-  return { profileId, state, traits, features, computedTraits: features.computedTraits, identities, merges, segments: input.segmentsOf(state) };
+  return { profileId, state, traits, features, computedTraits: features.computedTraits, identities, merges, predicted: input.predictedOf(features), segments: input.segmentsOf(state) };
 }

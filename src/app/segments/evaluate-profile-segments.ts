@@ -4,7 +4,7 @@ import type { ProfileState } from '../../core/profiles/profile-state.js';
 import type { SegmentInput } from '../../core/segments/evaluate-segment.js';
 import { evaluateSegment, matchSegment } from '../../core/segments/evaluate-segment.js';
 import type { EpochMs } from '../../core/shared/time.js';
-import type { FeatureEnricher } from './segment-input.js';
+import type { FeatureEnricher, ScorePredictor } from './segment-input.js';
 import { ProfileSegmentInput } from './segment-input.js';
 import type { LiveSegment, SegmentRegistry } from './segment-registry.js';
 
@@ -34,6 +34,7 @@ export interface EvaluateProfileInput {
   readonly nowMs: EpochMs;
   readonly spec: ProfileSpec;
   readonly enrichers: readonly FeatureEnricher[];
+  readonly predictors: readonly ScorePredictor[];
   readonly current: MutableMemberships;
   /** Which segments to evaluate; segments reading a segment whose membership changed follow. */
   readonly select: (segment: LiveSegment) => boolean;
@@ -45,7 +46,7 @@ export interface EvaluateProfileInput {
  * so a chain of segments settles in one pass.
  */
 export function evaluateProfileSegments(input: EvaluateProfileInput): ProfileEvaluation & { readonly input: ProfileSegmentInput } {
-  const profile = new ProfileSegmentInput(input.state, input.nowMs, input.spec, input.enrichers, input.current);
+  const profile = new ProfileSegmentInput(input.state, input.nowMs, input.spec, input.enrichers, input.current, input.predictors);
   return { ...evaluateSegmentsOf(input.registry, profile, input.current, input.nowMs, input.select), input: profile };
 }
 

@@ -15,7 +15,7 @@ export function describeProfileSegments(engine: SegmentEngine, workspace: Worksp
   const registry = engine.registry(workspace);
   const index = engine.index(workspace);
   const current = index.segmentsOf(state.profileId);
-  const input = new ProfileSegmentInput(state, nowMs, spec, engine.enrichers(workspace), current);
+  const input = new ProfileSegmentInput(state, nowMs, spec, engine.enrichers(workspace), current, engine.predictors(workspace));
   const out: ProfileSegment[] = [];
   for (const segment of registry.ordered) {
     const key = segment.definition.key;

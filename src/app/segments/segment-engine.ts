@@ -18,7 +18,7 @@ import { affectedBy, evaluateProfileSegments, evaluateSegmentsOf } from './evalu
 import { FactColumns, staticPathsIn, staticPathsOf } from './fact-columns.js';
 import type { ProfileMemberships } from './membership-index.js';
 import { MembershipIndex } from './membership-index.js';
-import type { FeatureEnricher, ProfileSegmentInput } from './segment-input.js';
+import type { FeatureEnricher, ProfileSegmentInput, ScorePredictor } from './segment-input.js';
 import type { LiveSegment, SegmentRegistry } from './segment-registry.js';
 import { EMPTY_REGISTRY, buildSegmentRegistry } from './segment-registry.js';
 
@@ -105,6 +105,7 @@ interface WorkspaceSegments {
   readonly facts: FactColumns;
   readonly due: DueQueue;
   enrichers: readonly FeatureEnricher[];
+  predictors: readonly ScorePredictor[];
   readonly listeners: Set<MembershipListener>;
 }
 
@@ -132,6 +133,7 @@ export class SegmentEngine {
       facts: new FactColumns(),
       due: new DueQueue(),
       enrichers: this.workspaces.get(workspace)?.enrichers ?? [],
+      predictors: this.workspaces.get(workspace)?.predictors ?? [],
       listeners: this.workspaces.get(workspace)?.listeners ?? new Set(),
     };
     ws.registry = this.compileAll(workspace, await stores.segments.listDefinitions(workspace));
@@ -161,6 +163,15 @@ export class SegmentEngine {
 
   enrichers(workspace: WorkspaceId): readonly FeatureEnricher[] {
     return this.workspaces.get(workspace)?.enrichers ?? [];
+  }
+
+  /** Installs the workspace's model scores (`predicted.<key>`), replacing those of the same keys. */
+  setPredictors(workspace: WorkspaceId, predictors: readonly ScorePredictor[]): void {
+    this.state(workspace).predictors = predictors;
+  }
+
+  predictors(workspace: WorkspaceId): readonly ScorePredictor[] {
+    return this.workspaces.get(workspace)?.predictors ?? [];
   }
 
   /** The segments a profile is in now: a memory lookup. */
@@ -406,7 +417,7 @@ export class SegmentEngine {
     replaceDue = false,
   ): void {
     const id = state.profileId;
-    const result = evaluateProfileSegments({ registry: ws.registry, state, nowMs, spec, enrichers: ws.enrichers, current: ws.index.viewOf(id), select });
+    const result = evaluateProfileSegments({ registry: ws.registry, state, nowMs, spec, enrichers: ws.enrichers, predictors: ws.predictors, current: ws.index.viewOf(id), select });
     this.collect(ws, id, result, nowMs, pass, replaceDue);
     pass.facts.push([id, result.input]);
   }
@@ -468,7 +479,7 @@ export class SegmentEngine {
   private state(workspace: WorkspaceId): WorkspaceSegments {
     let ws = this.workspaces.get(workspace);
     if (ws === undefined) {
-      ws = { registry: EMPTY_REGISTRY, index: new MembershipIndex(), facts: new FactColumns(), due: new DueQueue(), enrichers: [], listeners: new Set() };
+      ws = { registry: EMPTY_REGISTRY, index: new MembershipIndex(), facts: new FactColumns(), due: new DueQueue(), enrichers: [], predictors: [], listeners: new Set() };
       this.workspaces.set(workspace, ws);
     }
     return ws;

@@ -16,6 +16,12 @@ export interface FeatureEnricher {
   enrich(features: Record<string, unknown>, base: ProfileFeatures, nowMs: EpochMs): void;
 }
 
+/** A trained model's score for a profile, as `predicted.<key>` (computed from its features at now). */
+export interface ScorePredictor {
+  readonly key: string;
+  score(features: ProfileFeatures, nowMs: EpochMs): number;
+}
+
 /**
  * What a rule reads about one profile. Features, traits and the behavior view are built on first
  * use only: most events re-evaluate segments that read a few traits or one event, and computing
@@ -33,7 +39,8 @@ export class ProfileSegmentInput implements SegmentInput {
   private readonly enrichers: readonly FeatureEnricher[];
   /** The profile's memberships as evaluation goes (updated by the caller in dependency order). */
   readonly segments: MembershipLookup;
-  readonly predicted: Readonly<Record<string, number>>;
+  private readonly predictors: readonly ScorePredictor[];
+  private predictedCache: Record<string, number> | null = null;
 
   constructor(
     state: ProfileState,
@@ -41,14 +48,27 @@ export class ProfileSegmentInput implements SegmentInput {
     spec: ProfileSpec,
     enrichers: readonly FeatureEnricher[],
     segments: MembershipLookup,
-    predicted: Readonly<Record<string, number>> = {},
+    predictors: readonly ScorePredictor[] = [],
   ) {
     this.state = state;
     this.nowMs = nowMs;
     this.spec = spec;
     this.enrichers = enrichers;
     this.segments = segments;
-    this.predicted = predicted;
+    this.predictors = predictors;
+  }
+
+  /** Model scores, computed on first use (a rule or view that reads none pays nothing). */
+  get predicted(): Readonly<Record<string, number>> {
+    if (this.predictedCache === null) {
+      const scores: Record<string, number> = {};
+      for (const predictor of this.predictors) {
+        const value = predictor.score(this.baseFeatures, this.nowMs);
+        if (Number.isFinite(value)) scores[predictor.key] = value;
+      }
+      this.predictedCache = scores;
+    }
+    return this.predictedCache;
   }
 
   get baseFeatures(): ProfileFeatures {

@@ -279,11 +279,12 @@ export class SegmentService {
     const nowMs = this.deps.clock.nowMs();
     const index = this.deps.engine.index(workspace);
     const enrichers = this.deps.engine.enrichers(workspace);
+    const predictors = this.deps.engine.predictors(workspace);
     const sampleSpec = { ...spec, behaviorTracks: mergeTracks(spec, compiled) };
     let matched = 0;
     const examples: { profileId: ProfileId; reasons: readonly string[] }[] = [];
     for (const state of sample.states) {
-      const result = evaluateSegment(compiled, new ProfileSegmentInput(state, nowMs, sampleSpec, enrichers, index.segmentsOf(state.profileId)), nowMs);
+      const result = evaluateSegment(compiled, new ProfileSegmentInput(state, nowMs, sampleSpec, enrichers, index.segmentsOf(state.profileId), predictors), nowMs);
       if (!result.matched) continue;
       matched++;
       if (examples.length < PREVIEW_EXAMPLES) examples.push({ profileId: state.profileId, reasons: result.reasons });

@@ -28,6 +28,7 @@ export function toProfileResponse(view: ProfileView): ProfileResponse {
       at: toIso(m.atMs),
     })),
     segments: view.segments.map((s) => ({ key: s.key, name: s.name, kind: s.kind, enteredAt: toIso(s.enteredAtMs), reasons: [...s.reasons] })),
+    predicted: { ...view.predicted },
     links: { timeline: `${profilePath(view.profileId)}/timeline` },
   };
 }
