@@ -26,6 +26,7 @@ export function toModelVersionResponse(v: ModelVersion): ModelVersionResponse {
     trees: v.trees,
     trainMs: v.trainMs,
     seed: v.seed,
+    ...(v.clvHoldout === undefined ? {} : { clvHoldout: { ...v.clvHoldout } }),
   };
 }
 
