@@ -43,6 +43,7 @@ export const ModelVersionSchema = z
     train: z.object({ rows: z.number().int(), positives: z.number().int() }),
     metrics: Metrics.nullable(),
     heuristicMetrics: Metrics.nullable().describe('The RFM heuristic on the same rows: what the model has to beat'),
+    baselineMetrics: Metrics.nullable().describe('The logistic-regression baseline on the same rows'),
     fallbackReason: z.string().nullable(),
     trees: z.number().int().nullable(),
     trainMs: z.number(),

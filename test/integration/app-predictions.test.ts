@@ -47,6 +47,7 @@ describe('prediction models per workspace', () => {
     expect(version).toMatchObject({ version: 1, kind: 'gbdt', fallbackReason: null, trainCutoffMs: NOW - 60 * DAY, testCutoffMs: NOW - 30 * DAY });
     expect(version.metrics?.auc).toBeGreaterThan(0.95);
     expect(version.heuristicMetrics?.auc).toBeGreaterThan(0.5);
+    expect(version.baselineMetrics?.auc).toBeGreaterThan(0.5);
     expect(version.train.rows).toBeGreaterThan(200);
 
     const regular = await t.app.getProfile(WS, { kind: 'user_id', value: 'reg0' }, NOW);

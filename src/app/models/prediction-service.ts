@@ -66,6 +66,8 @@ export interface ModelVersion {
   readonly metrics: TargetMetrics | null;
   /** The RFM heuristic on the same rows. */
   readonly heuristicMetrics: TargetMetrics | null;
+  /** The logistic-regression baseline on the same rows (target models with enough data). */
+  readonly baselineMetrics: TargetMetrics | null;
   readonly fallbackReason: string | null;
   readonly trees: number | null;
   readonly trainMs: number;
@@ -152,6 +154,7 @@ export class PredictionService implements PredictionsApi {
       train: { rows: trainSet.y.length, positives: trainSet.positives },
       metrics: trained.metrics,
       heuristicMetrics: trained.heuristicMetrics,
+      baselineMetrics: trained.baselineMetrics,
       fallbackReason: trained.fallbackReason,
       trees: trained.trees,
       trainMs,
@@ -228,6 +231,7 @@ export class PredictionService implements PredictionsApi {
       train: { rows: current.length, positives: repeaters },
       metrics: null,
       heuristicMetrics: null,
+      baselineMetrics: null,
       fallbackReason: null,
       trees: null,
       trainMs: Math.round(performance.now() - started),

@@ -22,6 +22,7 @@ export function toModelVersionResponse(v: ModelVersion): ModelVersionResponse {
     train: { ...v.train },
     metrics: v.metrics === null ? null : { ...v.metrics },
     heuristicMetrics: v.heuristicMetrics === null ? null : { ...v.heuristicMetrics },
+    baselineMetrics: v.baselineMetrics === null ? null : { ...v.baselineMetrics },
     fallbackReason: v.fallbackReason,
     trees: v.trees,
     trainMs: v.trainMs,

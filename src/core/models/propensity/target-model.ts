@@ -16,6 +16,9 @@ import { brierScore, logLoss } from '../metrics/probability.js';
 import { averagePrecision, rocAuc } from '../metrics/ranking.js';
 import { liftByDecile } from '../metrics/tables.js';
 import { stratifiedSplit } from '../tabular/stratified-split.js';
+import { fitMedians, imputeMedians } from '../tabular/impute-medians.js';
+import { applyScaler, fitScaler } from '../scaling.js';
+import { fitLogisticRegression, predictLogistic } from '../linear/logistic-regression.js';
 import type { TrainingSet } from '../training/point-in-time.js';
 import { DEFAULT_MODEL_FEATURES } from '../training/point-in-time.js';
 import { PROPENSITY_GBDT_OPTIONS } from './evaluate-propensity.js';
@@ -49,6 +52,8 @@ export interface TrainedTarget {
   readonly metrics: TargetMetrics | null;
   /** The RFM heuristic on the same rows: what the model has to beat. */
   readonly heuristicMetrics: TargetMetrics | null;
+  /** The logistic-regression baseline (medians imputed, standardized, L2 = 1) on the same rows. */
+  readonly baselineMetrics: TargetMetrics | null;
   /** Why the heuristic is served instead of a model; null when a model is served. */
   readonly fallbackReason: string | null;
   readonly trees: number | null;
@@ -71,7 +76,7 @@ export function trainTargetModel(train: TrainingSet, test: TrainingSet, rng: Rng
   if (negatives < MIN_TRAIN_NEGATIVES) short.push(`${negatives} negatives at the training cutoff (needs ${MIN_TRAIN_NEGATIVES})`);
   if (test.y.length < MIN_TEST_ROWS) short.push(`${test.y.length} profiles at the test cutoff (needs ${MIN_TEST_ROWS})`);
   if (short.length > 0) {
-    return { model: heuristic, metrics: heuristicMetrics, heuristicMetrics, fallbackReason: `not enough history for a model: ${short.join('; ')}`, trees: null };
+    return { model: heuristic, metrics: heuristicMetrics, heuristicMetrics, baselineMetrics: null, fallbackReason: `not enough history for a model: ${short.join('; ')}`, trees: null };
   }
   const split = stratifiedSplit(train.y, { validation: 0.2, test: 0 }, rng);
   const part = (rows: Int32Array): { x: Matrix; y: Float64Array } => ({ x: selectRows(train.x, rows), y: Float64Array.from(rows, (i) => train.y[i] as number) });
@@ -81,7 +86,8 @@ export function trainTargetModel(train: TrainingSet, test: TrainingSet, rng: Rng
   const calibrator = fitPlatt(compileGbdt(fit.state).predictRaw(validation.x), validation.y);
   const model: ServedModel = { kind: 'gbdt', gbdt: fit.state, calibrator, featureNames: train.featureNames };
   const metrics = heuristicMetrics === null ? null : metricsOf(test, scoreRows(model, test), true);
-  return { model, metrics, heuristicMetrics, fallbackReason: null, trees: fit.bestIteration };
+  const baselineMetrics = heuristicMetrics === null ? null : metricsOf(test, logisticBaseline(train, test), true);
+  return { model, metrics, heuristicMetrics, baselineMetrics, fallbackReason: null, trees: fit.bestIteration };
 }
 
 /** One profile's score (probability for a model, 0..1 rank score for the heuristic). */
@@ -110,6 +116,15 @@ function scoreRows(model: ServedModel, set: TrainingSet): Float64Array {
   return Float64Array.from({ length: set.x.rows }, (_, i) =>
     heuristicFromValues(model, { recencyDays: nanToNull(read(i, 'recencyDays')), frequency: read(i, 'frequency'), monetary: read(i, 'monetary') }),
   );
+}
+
+/** The transparent baseline every model is compared with, fitted on all training rows. */
+function logisticBaseline(train: TrainingSet, test: TrainingSet): Float64Array {
+  const medians = fitMedians(train.x);
+  const imputed = imputeMedians(train.x, medians);
+  const scaler = fitScaler(imputed, { transforms: train.featureNames.map(() => 'none' as const), standardize: true });
+  const model = fitLogisticRegression(applyScaler(scaler, imputed), train.y, { l2: 1 });
+  return predictLogistic(model, applyScaler(scaler, imputeMedians(test.x, medians)));
 }
 
 function fitHeuristic(train: TrainingSet): RfmBoundaries | null {
