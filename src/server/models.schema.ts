@@ -61,6 +61,7 @@ export const TrainModelRequestSchema = z
     key: z.string().describe('What profiles show as predicted.<key>: 1 to 40 lowercase letters, digits or _'),
     target: z.object({ kind: z.string(), withinDays: z.number(), event: z.string().optional() }).describe('{"kind": "purchase" | "churn" | "event" | "clv", "withinDays": N, "event"?: name}'),
     seed: z.number().int().optional(),
+    asOf: z.string().optional().describe('Train as of this date (ISO-8601) instead of now: for historical data'),
   })
   .meta({ id: 'TrainModelRequest' });
 

@@ -115,6 +115,17 @@ describe('prediction models per workspace', () => {
     expect(after).toBe(before);
   });
 
+  it('trains on historical data as of a past date (asOf), and profiles read at that date score as then', async () => {
+    const later = NOW + 400 * DAY;
+    t = await openTestApp('memory', { nowMs: () => later });
+    await seed(t.app, 200);
+    const version = await t.app.predictions.train(WS, { key: 'buy_30d', target: { kind: 'purchase', withinDays: 30 }, asOf: new Date(NOW).toISOString() });
+    expect(version).toMatchObject({ kind: 'gbdt', trainedAtMs: NOW, testCutoffMs: NOW - 30 * DAY });
+    const asThen = await t.app.getProfile(WS, { kind: 'user_id', value: 'reg0' }, NOW);
+    expect(asThen?.predicted['buy_30d']).toBeGreaterThan(0.8);
+    await expect(t.app.predictions.train(WS, { key: 'x', target: { kind: 'purchase', withinDays: 30 }, asOf: 'yesterday-ish' })).rejects.toMatchObject({ details: [{ field: 'asOf' }] });
+  });
+
   it('refuses a bad request with the field at fault', async () => {
     t = await openTestApp('memory', { nowMs: () => NOW });
     await expect(t.app.predictions.train(WS, { key: 'Bad Key', target: { kind: 'purchase', withinDays: 30 } })).rejects.toMatchObject({ code: 'ERR_VALIDATION', details: [{ field: 'key' }] });

@@ -34,6 +34,11 @@ export interface PredictionRequest {
   readonly key?: unknown;
   readonly target?: unknown;
   readonly seed?: unknown;
+  /**
+   * Train as of this instant (ISO-8601) instead of now: for historical data, such as a file of
+   * last year's orders. Default now.
+   */
+  readonly asOf?: unknown;
 }
 
 /** What a model predicts: a target of point-in-time.ts, or customer lifetime value over a horizon. */
@@ -132,8 +137,8 @@ export class PredictionService implements PredictionsApi {
     const target = parseTarget(request.target);
     const seed = request.seed === undefined ? 42 : Number(request.seed);
     if (!Number.isInteger(seed)) throw new AppError('ERR_VALIDATION', 'Invalid seed', { details: [{ field: 'seed', message: 'an integer' }] });
-    if (target.kind === 'clv') return this.trainClv(workspace, key, target, seed);
-    const nowMs = this.deps.clock.nowMs();
+    const nowMs = parseAsOf(request.asOf, this.deps.clock.nowMs());
+    if (target.kind === 'clv') return this.trainClv(workspace, key, target, seed, nowMs);
     const { trainCutoffMs, testCutoffMs } = timeSplit({ testCutoffMs: nowMs - target.withinDays * 86_400_000, target });
     const spec = await this.deps.specFor(workspace);
     const profiles = await this.profileEvents(workspace);
@@ -168,8 +173,7 @@ export class PredictionService implements PredictionsApi {
    * CLV: BG/NBD and Gamma-Gamma in days. The holdout fit uses the profiles as they were one window
    * ago and is compared with the repeat purchases they made since; the served fit uses everything.
    */
-  private async trainClv(workspace: WorkspaceId, key: string, target: ModelTarget, seed: number): Promise<ModelVersion> {
-    const nowMs = this.deps.clock.nowMs();
+  private async trainClv(workspace: WorkspaceId, key: string, target: ModelTarget, seed: number, nowMs: EpochMs): Promise<ModelVersion> {
     const windowMs = target.withinDays * 86_400_000;
     const cutoffMs = nowMs - windowMs;
     const spec = await this.deps.specFor(workspace);
@@ -344,6 +348,15 @@ export class PredictionService implements PredictionsApi {
       afterId = last.profileId;
     }
   }
+}
+
+function parseAsOf(raw: unknown, nowMs: EpochMs): EpochMs {
+  if (raw === undefined || raw === null) return nowMs;
+  const atMs = typeof raw === 'string' ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw) : Number.NaN;
+  if (!Number.isFinite(atMs) || atMs > nowMs) {
+    throw new AppError('ERR_VALIDATION', 'Invalid asOf', { details: [{ field: 'asOf', message: 'an ISO-8601 date or instant, not in the future' }] });
+  }
+  return atMs;
 }
 
 function parseTarget(raw: unknown): ModelTarget {
