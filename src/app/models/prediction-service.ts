@@ -13,17 +13,13 @@ import { foldProfile } from '../../core/profiles/fold-profile.js';
 import { scoreProfile, trainTargetModel } from '../../core/models/propensity/target-model.js';
 import type { PredictionTarget, ProfileEvents } from '../../core/models/training/point-in-time.js';
 import { buildTrainingSet, timeSplit } from '../../core/models/training/point-in-time.js';
-import type { ProfileSpec } from '../../core/profiles/profile-spec.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import type { JsonValue } from '../../core/shared/json.js';
 import { createRng } from '../../core/shared/rng.js';
 import type { EpochMs } from '../../core/shared/time.js';
-import type { Clock } from '../../ports/clock.js';
-import type { Logger } from '../../ports/logger.js';
-import type { Storage } from '../../ports/storage.js';
 import { AppError } from '../app-error.js';
-import type { SegmentEngine } from '../segments/segment-engine.js';
 import type { ScorePredictor } from '../segments/segment-input.js';
+import type { ModelServiceDeps } from '../segments/model-support.js';
 
 export const PREDICTION_MODEL_KIND = 'prediction';
 const MODEL_KEY = /^[a-z][a-z0-9_]{0,39}$/;
@@ -95,14 +91,7 @@ export interface PredictionsApi {
   get(workspace: WorkspaceId, key: string): Promise<{ readonly current: ModelVersion; readonly history: readonly ModelVersion[] }>;
 }
 
-export interface PredictionServiceDeps {
-  readonly storage: Storage;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly engine: SegmentEngine;
-  readonly specFor: (workspace: WorkspaceId) => Promise<ProfileSpec>;
-  readonly flushed: () => Promise<void>;
-}
+export type PredictionServiceDeps = Omit<ModelServiceDeps, 'segments'>;
 
 /**
  * Per-workspace models of "what will this customer do": trained from the workspace's own event

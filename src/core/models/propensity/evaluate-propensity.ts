@@ -4,15 +4,13 @@ import { gainImportance } from '../gbdt/importance.js';
 import { compileGbdt } from '../gbdt/predict-gbdt.js';
 import type { GbdtOptions } from '../gbdt/train-gbdt.js';
 import { trainGbdt } from '../gbdt/train-gbdt.js';
-import { fitLogisticRegression, predictLogistic } from '../linear/logistic-regression.js';
+import { fitLogisticBaseline } from '../linear/logistic-baseline.js';
 import type { Matrix } from '../matrix.js';
 import { selectRows } from '../matrix.js';
 import { brierScore, logLoss } from '../metrics/probability.js';
 import { averagePrecision, rocAuc } from '../metrics/ranking.js';
 import type { CalibrationRow, LiftRow } from '../metrics/tables.js';
 import { calibrationTable, liftByDecile } from '../metrics/tables.js';
-import { applyScaler, fitScaler } from '../scaling.js';
-import { fitMedians, imputeMedians } from '../tabular/impute-medians.js';
 import type { Split } from '../tabular/stratified-split.js';
 
 export interface ModelScores {
@@ -64,12 +62,9 @@ export function evaluatePropensity(
   const calibrated = Float64Array.from(gbdt.predictRaw(test.x), (raw) => calibrate(platt, raw));
 
   started = nowMs();
-  const medians = fitMedians(train.x);
-  const imputed = imputeMedians(train.x, medians);
-  const scaler = fitScaler(imputed, { transforms: data.featureNames.map(() => 'none' as const), standardize: true });
-  const logistic = fitLogisticRegression(applyScaler(scaler, imputed), train.y, { l2: 1 });
+  const baseline = fitLogisticBaseline(train.x, train.y);
   const logisticMs = nowMs() - started;
-  const logisticTest = predictLogistic(logistic, applyScaler(scaler, imputeMedians(test.x, medians)));
+  const logisticTest = baseline.predict(test.x);
 
   const score = (name: string, description: string, p: Float64Array, trainMs: number): ModelScores => ({
     name,

@@ -16,9 +16,7 @@ import { brierScore, logLoss } from '../metrics/probability.js';
 import { averagePrecision, rocAuc } from '../metrics/ranking.js';
 import { liftByDecile } from '../metrics/tables.js';
 import { stratifiedSplit } from '../tabular/stratified-split.js';
-import { fitMedians, imputeMedians } from '../tabular/impute-medians.js';
-import { applyScaler, fitScaler } from '../scaling.js';
-import { fitLogisticRegression, predictLogistic } from '../linear/logistic-regression.js';
+import { fitLogisticBaseline } from '../linear/logistic-baseline.js';
 import type { TrainingSet } from '../training/point-in-time.js';
 import { DEFAULT_MODEL_FEATURES } from '../training/point-in-time.js';
 import { PROPENSITY_GBDT_OPTIONS } from './evaluate-propensity.js';
@@ -86,7 +84,7 @@ export function trainTargetModel(train: TrainingSet, test: TrainingSet, rng: Rng
   const calibrator = fitPlatt(compileGbdt(fit.state).predictRaw(validation.x), validation.y);
   const model: ServedModel = { kind: 'gbdt', gbdt: fit.state, calibrator, featureNames: train.featureNames };
   const metrics = heuristicMetrics === null ? null : metricsOf(test, scoreRows(model, test), true);
-  const baselineMetrics = heuristicMetrics === null ? null : metricsOf(test, logisticBaseline(train, test), true);
+  const baselineMetrics = heuristicMetrics === null ? null : metricsOf(test, fitLogisticBaseline(train.x, train.y).predict(test.x), true);
   return { model, metrics, heuristicMetrics, baselineMetrics, fallbackReason: null, trees: fit.bestIteration };
 }
 
@@ -116,15 +114,6 @@ function scoreRows(model: ServedModel, set: TrainingSet): Float64Array {
   return Float64Array.from({ length: set.x.rows }, (_, i) =>
     heuristicFromValues(model, { recencyDays: nanToNull(read(i, 'recencyDays')), frequency: read(i, 'frequency'), monetary: read(i, 'monetary') }),
   );
-}
-
-/** The transparent baseline every model is compared with, fitted on all training rows. */
-function logisticBaseline(train: TrainingSet, test: TrainingSet): Float64Array {
-  const medians = fitMedians(train.x);
-  const imputed = imputeMedians(train.x, medians);
-  const scaler = fitScaler(imputed, { transforms: train.featureNames.map(() => 'none' as const), standardize: true });
-  const model = fitLogisticRegression(applyScaler(scaler, imputed), train.y, { l2: 1 });
-  return predictLogistic(model, applyScaler(scaler, imputeMedians(test.x, medians)));
 }
 
 function fitHeuristic(train: TrainingSet): RfmBoundaries | null {
