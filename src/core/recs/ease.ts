@@ -1,7 +1,7 @@
 import type { Rng } from '../shared/rng.js';
 import type { InteractionMatrix } from './interactions.js';
-import { buildInteractions, topK, userItems } from './interactions.js';
-import { ndcgAtK } from './metrics.js';
+import { trainingHoldout, validationNdcg } from './training-holdout.js';
+import { topK, userItems } from './interactions.js';
 
 /**
  * EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data"): with G = XᵀX + λI on the
@@ -257,33 +257,12 @@ export function selectEaseLambda(
   if (candidates.length === 0) throw new RangeError('selectEaseLambda: no candidates');
   const fraction = options.holdoutFraction ?? 0.25;
   const k = options.k ?? 10;
-  const fitUsers: number[] = [];
-  const fitItems: number[] = [];
-  const held = new Map<number, Set<number>>();
-  for (let u = 0; u < x.nUsers; u++) {
-    const row = Array.from(userItems(x, u));
-    // Fisher-Yates with the seeded rng.
-    for (let i = row.length - 1; i > 0; i--) {
-      const j = rng.nextInt(i + 1);
-      const t = row[i] ?? 0;
-      row[i] = row[j] ?? 0;
-      row[j] = t;
-    }
-    const nHeld = row.length >= 2 ? Math.min(row.length - 1, Math.max(1, Math.round(fraction * row.length))) : 0;
-    if (nHeld > 0) held.set(u, new Set(row.slice(0, nHeld)));
-    for (const i of row.slice(nHeld)) {
-      fitUsers.push(u);
-      fitItems.push(i);
-    }
-  }
-  const fit = buildInteractions(x.nUsers, x.nItems, fitUsers, fitItems);
+  const { fit, held } = trainingHoldout(x, fraction, rng);
   const scores: { lambda: number; ndcg: number }[] = [];
   const scratch = new Float64Array(x.nItems);
   for (const lambda of candidates) {
     const model = fitEase(fit, lambda);
-    let sum = 0;
-    for (const [u, relevant] of held) sum += ndcgAtK(recommendEase(model, fit, u, k, scratch), relevant, k);
-    scores.push({ lambda, ndcg: held.size > 0 ? sum / held.size : 0 });
+    scores.push({ lambda, ndcg: validationNdcg(held, k, (u, n) => recommendEase(model, fit, u, n, scratch)) });
   }
   let best = scores[0] ?? { lambda: candidates[0] ?? 1, ndcg: 0 };
   for (const s of scores) if (s.ndcg > best.ndcg) best = s;
