@@ -4,6 +4,15 @@ import { evaluateClv } from '../../core/models/clv/evaluate-clv.js';
 import { summarizeTransactions } from '../../core/models/clv/summarize-transactions.js';
 import { evaluatePropensity } from '../../core/models/propensity/evaluate-propensity.js';
 import { formatClvReport } from '../eval/format-clv-report.js';
+import type { RecsAlgorithmResult } from '../eval/format-recs-report.js';
+import { formatRecsReport } from '../eval/format-recs-report.js';
+import type { RawRating } from '../eval/read-ratings.js';
+import { encodeRatingIds, readCsvRatings, readMovielensRatings } from '../eval/read-ratings.js';
+import { fitEase, recommendEase, selectEaseLambda } from '../../core/recs/ease.js';
+import { fitPopularity, recommendPopular } from '../../core/recs/popularity.js';
+import { evaluateOnSplit, prepareSplit } from '../../core/recs/protocol.js';
+import type { SplitStrategy } from '../../core/recs/split-ratings.js';
+import { SPLIT_STRATEGIES, splitRatings } from '../../core/recs/split-ratings.js';
 import { parseTransactionDate, readCdnowTransactions, readCsvTransactions } from '../eval/read-transactions.js';
 import { encodeTable, fitTableEncoder } from '../../core/models/tabular/encode-table.js';
 import { stratifiedSplit } from '../../core/models/tabular/stratified-split.js';
@@ -32,6 +41,19 @@ const HELP = `Usage: attune eval propensity --csv FILE --target COLUMN --positiv
        attune eval clv --transactions FILE [--format csv|cdnow] [--customer-col C] [--date-col C]
                        [--amount-col C] [--delimiter C] [--calibration-end DATE] [--holdout-end DATE]
                        [--unit week|day] [--json]
+       attune eval recs (--ratings FILE [--split random|user-stratified|item-stratified|time]
+                         | --train FILE --test FILE) [--format movielens|csv] [--user-col C]
+                         [--item-col C] [--rating-col C] [--time-col C] [--delimiter C]
+                         [--algorithms popularity,ease] [--lambdas N,N] [--k 10] [--seed N] [--json]
+
+eval recs compares the most-popular baseline and EASE on held-out ratings: precision, recall, NDCG
+and MAP at k, catalogue coverage and training time. Any rating is an interaction. --ratings is split
+25% to test (seeded): random (of all ratings), user-stratified (of each user's ratings, the default),
+item-stratified (of each item's ratings) or time (each user's latest ratings). --train/--test use
+the files as they are. EASE's λ is chosen among --lambdas (default 100,200,300,400,500,700,1000) on a
+hold-out of the training ratings, never on the test ratings. --format movielens reads u.data-style
+"user<TAB>item<TAB>rating<TAB>unixtime" lines; csv (the default) reads a header row with the columns
+user_id, item_id, rating and timestamp (rating and timestamp are optional unless named).
 
 eval clv fits BG/NBD (repeat purchases) and Gamma-Gamma (spend) by maximum likelihood on the
 transactions up to the calibration end (default: 1997-09-30 for CDNOW, else the first two thirds of
@@ -76,6 +98,116 @@ const CLV_OPTIONS = {
 
 /** The calibration end of the BG/NBD paper on CDNOW (39 weeks after 1997-01-01). */
 const CDNOW_CALIBRATION_END = '1997-09-30';
+
+const RECS_OPTIONS = {
+  ratings: { type: 'string' },
+  train: { type: 'string' },
+  test: { type: 'string' },
+  format: { type: 'string' },
+  'user-col': { type: 'string' },
+  'item-col': { type: 'string' },
+  'rating-col': { type: 'string' },
+  'time-col': { type: 'string' },
+  delimiter: { type: 'string' },
+  split: { type: 'string' },
+  algorithms: { type: 'string' },
+  lambdas: { type: 'string' },
+  k: { type: 'string' },
+  seed: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const RECS_ALGORITHMS = ['popularity', 'ease'] as const;
+const EASE_LAMBDAS = [100, 200, 300, 400, 500, 700, 1000];
+/** EASE holds a dense items x items matrix (8 bytes a cell, twice while fitting). */
+const EASE_MAX_ITEMS = 10_000;
+
+async function runRecs(args: readonly string[], runtime: CliRuntime): Promise<number> {
+  const parsed = parseCommandArgsOrHelp(args, RECS_OPTIONS, { text: HELP, out: runtime.stdout });
+  if (parsed === null) return EXIT_OK;
+  const { values, positionals } = parsed;
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
+  const given = values.train !== undefined || values.test !== undefined;
+  if (given && values.ratings !== undefined) throw new UsageError('use either --ratings FILE or --train FILE --test FILE, not both');
+  if (given && (values.train === undefined || values.test === undefined)) throw new UsageError('--train FILE and --test FILE go together');
+  if (!given && values.ratings === undefined) throw new UsageError('missing --ratings FILE (or --train FILE --test FILE)');
+  if (given && values.split !== undefined) throw new UsageError('--split applies to --ratings; --train/--test are used as they are');
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'movielens') throw new UsageError('--format must be movielens or csv');
+  const split = (values.split ?? 'user-stratified') as SplitStrategy;
+  if (!SPLIT_STRATEGIES.includes(split)) throw new UsageError(`--split must be one of ${SPLIT_STRATEGIES.join(', ')}`);
+  const k = parsePositiveInt(values.k, '--k', 10, 1000);
+  const seed = parsePositiveInt(values.seed, '--seed', 42, 2 ** 31);
+  const algorithms = (values.algorithms ?? RECS_ALGORITHMS.join(',')).split(',').map((a) => a.trim()).filter((a) => a !== '');
+  for (const a of algorithms) if (!(RECS_ALGORITHMS as readonly string[]).includes(a)) throw new UsageError(`--algorithms: unknown "${a}" (use ${RECS_ALGORITHMS.join(', ')})`);
+  if (algorithms.length === 0) throw new UsageError('--algorithms names no algorithm');
+  const lambdas = values.lambdas === undefined ? EASE_LAMBDAS : values.lambdas.split(',').map((l) => Number(l.trim()));
+  if (lambdas.length === 0 || lambdas.some((l) => !(l > 0 && Number.isFinite(l)))) throw new UsageError(`--lambdas must be positive numbers, got "${values.lambdas ?? ''}"`);
+
+  const files = given ? [values.train ?? '', values.test ?? ''] : [values.ratings ?? ''];
+  for (const file of files) await assertReadableFile(file);
+  const timeNeeded = !given && split === 'time';
+  const read = async (file: string): Promise<RawRating[]> =>
+    format === 'movielens'
+      ? readMovielensRatings(file)
+      : readCsvRatings(file, {
+          user: values['user-col'] ?? 'user_id',
+          item: values['item-col'] ?? 'item_id',
+          rating: values['rating-col'] ?? 'rating',
+          time: values['time-col'] ?? 'timestamp',
+          delimiter: values.delimiter ?? ',',
+          optional: [...(values['rating-col'] === undefined ? (['rating'] as const) : []), ...(values['time-col'] === undefined && !timeNeeded ? (['time'] as const) : [])],
+        });
+  const raw: RawRating[][] = [];
+  for (const file of files) raw.push(await read(file));
+  for (const [n, rows] of raw.entries()) if (rows.length === 0) throw new UsageError(`${files[n] ?? ''} holds no ratings`);
+  const encoded = encodeRatingIds(raw);
+  const { train: trainRows, test: testRows } = given ? { train: encoded[0] ?? [], test: encoded[1] ?? [] } : splitRatings(encoded[0] ?? [], split, createRng(seed));
+  if (testRows.length === 0) throw new UsageError('the split leaves no test ratings: more ratings per user are needed');
+  const data = prepareSplit(trainRows, testRows);
+  if (algorithms.includes('ease') && data.itemIds.length > EASE_MAX_ITEMS) {
+    throw new UsageError(`EASE needs a dense ${data.itemIds.length} x ${data.itemIds.length} matrix: over ${EASE_MAX_ITEMS} items, use --algorithms popularity`);
+  }
+
+  const results: RecsAlgorithmResult[] = [];
+  for (const algorithm of RECS_ALGORITHMS) {
+    if (!algorithms.includes(algorithm)) continue;
+    if (algorithm === 'popularity') {
+      const t0 = performance.now();
+      const model = fitPopularity(data.train);
+      const trainSeconds = (performance.now() - t0) / 1000;
+      const report = evaluateOnSplit(data, (u, n) => recommendPopular(model, data.train, u, n), k);
+      results.push({ algorithm, lambda: null, trainSeconds, selectSeconds: 0, lambdaScores: [], ...report });
+    } else {
+      // λ is chosen on a seeded hold-out of the TRAINING ratings; the test ratings are not looked at.
+      let t0 = performance.now();
+      const selection = selectEaseLambda(data.train, lambdas, createRng(seed), { holdoutFraction: 0.25, k });
+      const selectSeconds = (performance.now() - t0) / 1000;
+      t0 = performance.now();
+      const model = fitEase(data.train, selection.lambda);
+      const trainSeconds = (performance.now() - t0) / 1000;
+      const scratch = new Float64Array(data.itemIds.length);
+      const report = evaluateOnSplit(data, (u, n) => recommendEase(model, data.train, u, n, scratch), k);
+      results.push({ algorithm, lambda: selection.lambda, trainSeconds, selectSeconds, lambdaScores: selection.scores, ...report });
+    }
+  }
+  const run = {
+    ratings: given ? null : (values.ratings ?? null),
+    train: given ? (values.train ?? null) : null,
+    test: given ? (values.test ?? null) : null,
+    format,
+    split: given ? 'given' : split,
+    seed,
+    k,
+    trainRatings: trainRows.length,
+    testRatings: testRows.length,
+    trainUsers: data.userIds.length,
+    catalogue: data.itemIds.length,
+    results,
+  } as const;
+  runtime.stdout.write(values.json === true ? `${JSON.stringify(run, null, 2)}\n` : formatRecsReport(run));
+  return EXIT_OK;
+}
 
 async function runClv(args: readonly string[], runtime: CliRuntime): Promise<number> {
   const parsed = parseCommandArgsOrHelp(args, CLV_OPTIONS, { text: HELP, out: runtime.stdout });
@@ -166,7 +298,7 @@ async function runPropensity(args: readonly string[], runtime: CliRuntime): Prom
 export const evalCommand: CliCommand = {
   name: 'eval',
   aliases: [],
-  summary: 'eval propensity|clv: measure prediction quality on real data',
+  summary: 'eval propensity|clv|recs: measure prediction quality on real data',
   help: HELP,
   async run(args: readonly string[], runtime: CliRuntime): Promise<number> {
     const [what, ...rest] = args;
@@ -176,6 +308,7 @@ export const evalCommand: CliCommand = {
     }
     if (what === 'propensity') return runPropensity(rest, runtime);
     if (what === 'clv') return runClv(rest, runtime);
-    throw new UsageError(`unknown evaluation "${what}": use propensity or clv`);
+    if (what === 'recs') return runRecs(rest, runtime);
+    throw new UsageError(`unknown evaluation "${what}": use propensity, clv or recs`);
   },
 };
