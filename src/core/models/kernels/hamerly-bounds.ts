@@ -171,7 +171,7 @@ function largestOtherMoves(moves: Float64Array, k: number, otherMoves: Float64Ar
 /**
  * The first half of a Hamerly pass, over every row in one sweep: the bounds follow the centroids'
  * last moves (upper[i] grows by the move of its own centroid, lower[i] shrinks by the largest move of
- * any other centroid, never below 0, both with slack), then the row is listed in todo unless
+ * any other centroid, never below 0, both with slack), then the row is listed in `revisit` unless
  * upper < max(halfGaps[label], lower), i.e. unless its label provably stands. Returns how many rows
  * were listed. The list is counted without a branch on the test: with 70-90% of rows skipped in an
  * unpredictable pattern, a mispredicted branch per row cost more than the rest of the sweep
@@ -186,7 +186,7 @@ function loosenBoundsAndListRows(
   moves: Float64Array,
   otherMoves: Float64Array,
   slack: number,
-  todo: Int32Array,
+  revisit: Int32Array,
 ): number {
   const up = 1 + slack;
   let listed = 0;
@@ -199,7 +199,7 @@ function loosenBoundsAndListRows(
     const shrunk = l - p - slack * (l + p);
     const shrunkLower = shrunk > 0 ? shrunk : 0; // NaN (Infinity - Infinity, k = 1) also becomes 0
     lower[i] = shrunkLower;
-    todo[listed] = i;
+    revisit[listed] = i;
     listed += +(u >= Math.max(halfGaps[label]!, shrunkLower));
   }
   return listed;
@@ -210,7 +210,7 @@ function loosenBoundsAndListRows(
  * the bounds are swept once per pass instead of twice (loosenBoundsAndListRows). Each listed row then
  * has its upper bound tightened to the distance to its centroid and the test repeated; a row still
  * not settled has all k centroids measured (squaredDistancesToCentroids, into scratch) and takes the
- * first nearest, as assignNearest does. scratch and otherMoves hold k values, todo n. Returns how
+ * first nearest, as assignNearest does. scratch and otherMoves hold k values, revisit n. Returns how
  * many labels changed.
  */
 export function assignNearestHamerly(
@@ -227,15 +227,15 @@ export function assignNearestHamerly(
   slack: number,
   scratch: Float64Array,
   otherMoves: Float64Array,
-  todo: Int32Array,
+  revisit: Int32Array,
 ): number {
   const up = 1 + slack;
   const down = 1 - slack;
   largestOtherMoves(moves, k, otherMoves);
-  const listed = loosenBoundsAndListRows(labels, n, upper, lower, halfGaps, moves, otherMoves, slack, todo);
+  const listed = loosenBoundsAndListRows(labels, n, upper, lower, halfGaps, moves, otherMoves, slack, revisit);
   let changed = 0;
   for (let t = 0; t < listed; t++) {
-    const i = todo[t]!;
+    const i = revisit[t]!;
     const label = labels[i]!;
     const gap = halfGaps[label]!;
     const l = lower[i]!;

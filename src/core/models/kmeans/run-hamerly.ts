@@ -14,13 +14,13 @@ function createHamerlyBounds(x: Matrix, k: number, slack: number): LloydBounds {
   const halfGaps = new Float64Array(k);
   const scratch = new Float64Array(k);
   const otherMoves = new Float64Array(k);
-  const todo = new Int32Array(n);
+  const revisit = new Int32Array(n);
   return {
     firstPass: (centroids, labels) => assignNearestWithBounds(data, n, dim, centroids, k, labels, upper, lower, slack, scratch),
     pass(centroids, labels, moves) {
       centroidHalfGaps(centroids, k, dim, slack, halfGaps);
       // The bounds follow the centroids' moves inside this pass.
-      return assignNearestHamerly(data, n, dim, centroids, k, labels, upper, lower, halfGaps, moves, slack, scratch, otherMoves, todo);
+      return assignNearestHamerly(data, n, dim, centroids, k, labels, upper, lower, halfGaps, moves, slack, scratch, otherMoves, revisit);
     },
     reset: () => resetBounds(upper, lower, n),
   };
