@@ -8,9 +8,18 @@ describe('memory profile row mapping', () => {
   state.eventCount = 2;
 
   it('reads a profile stored before behavior tracks existed with an empty behavior', () => {
-    const { behavior: _absent, ...legacy } = state;
+    // Stored before behavior tracks, so also before the fields added after them.
+    const { behavior: _absent, purchasedProducts: _p, consent: _c, ...legacy } = state;
     const read = fromProfileJson(JSON.stringify(legacy));
     expect(read.behavior).toEqual({});
+    expect(JSON.stringify(read)).toBe(JSON.stringify(state));
+  });
+
+  it('reads a profile stored before purchase history and consent existed with empty ones', () => {
+    const { purchasedProducts: _p, consent: _c, ...legacy } = state;
+    const read = fromProfileJson(JSON.stringify(legacy));
+    expect(read.purchasedProducts).toEqual({ items: {}, overflow: 0 });
+    expect(read.consent).toEqual({});
     expect(JSON.stringify(read)).toBe(JSON.stringify(state));
   });
 

@@ -44,6 +44,9 @@ export const fromProfileJson = (json: string): ProfileState => {
   const state = JSON.parse(json) as ProfileState;
   // Profiles stored before behavior tracks existed have no `behavior` field (as in the SQLite adapter).
   if ((state as Partial<ProfileState>).behavior === undefined) state.behavior = {};
+  // Likewise purchase history and consent (added after behavior; same key order as createProfileState).
+  if ((state as Partial<ProfileState>).purchasedProducts === undefined) state.purchasedProducts = { items: {}, overflow: 0 };
+  if ((state as Partial<ProfileState>).consent === undefined) state.consent = {};
   return state;
 };
 

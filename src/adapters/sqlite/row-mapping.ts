@@ -130,6 +130,9 @@ export function fromProfileRow(row: ProfileRow): ProfileState {
   const state = JSON.parse(row.state) as ProfileState;
   // Profiles stored before behavior tracks existed have no `behavior` field.
   if ((state as Partial<ProfileState>).behavior === undefined) state.behavior = {};
+  // Likewise purchase history and consent (added after behavior; same key order as createProfileState).
+  if ((state as Partial<ProfileState>).purchasedProducts === undefined) state.purchasedProducts = { items: {}, overflow: 0 };
+  if ((state as Partial<ProfileState>).consent === undefined) state.consent = {};
   return state;
 }
 

@@ -386,6 +386,111 @@ describe('applyEventToProfile: product views', () => {
   });
 });
 
+describe('applyEventToProfile: purchased products', () => {
+  it('records each product of products[] once per order, summing quantities, keyed like cart lines', () => {
+    const state = fold([
+      track('Order Completed', T0_MS, {
+        order_id: 'a',
+        products: [
+          { product_id: 'p1', quantity: 2 },
+          { sku: 'SKU-9', quantity: '3' },
+          { name: 'Gift card' },
+          { product_id: 'p1', quantity: 1 },
+          { category: 'no key' },
+          { product_id: 'p3', quantity: 0 },
+        ],
+      }),
+      track('Order Completed', T0_MS + MS_PER_DAY, { order_id: 'b', products: [{ product_id: 'p1', quantity: 1 }] }),
+    ]);
+    expect(state.purchasedProducts).toEqual({
+      items: {
+        p1: { orders: 2, quantity: 4, firstMs: T0_MS, lastMs: T0_MS + MS_PER_DAY },
+        'SKU-9': { orders: 1, quantity: 3, firstMs: T0_MS, lastMs: T0_MS },
+        'Gift card': { orders: 1, quantity: 1, firstMs: T0_MS, lastMs: T0_MS },
+      },
+      overflow: 0,
+    });
+  });
+
+  it('reads a single-product order from top-level product fields, with or without an order_id', () => {
+    const state = fold([
+      track('Order Completed', T0_MS, { product_id: 42, price: 5, quantity: 2 }),
+      track('Order Completed', T0_MS + 1, { product_id: '42', price: 5 }),
+    ]);
+    expect(state.purchasedProducts.items).toEqual({ '42': { orders: 2, quantity: 3, firstMs: T0_MS, lastMs: T0_MS + 1 } });
+  });
+
+  it('does not count an order skipped as a duplicate order_id', () => {
+    const state = fold([
+      track('Order Completed', T0_MS, { order_id: 'o1', products: [{ product_id: 'p1', quantity: 2 }] }, 'client'),
+      track('Order Completed', T0_MS + 500, { order_id: 'o1', products: [{ product_id: 'p1', quantity: 2 }] }, 'server'),
+    ]);
+    expect(state.orders.duplicateCount).toBe(1);
+    expect(state.purchasedProducts.items).toEqual({ p1: { orders: 1, quantity: 2, firstMs: T0_MS, lastMs: T0_MS } });
+  });
+
+  it('ignores other events, refunds included', () => {
+    const state = fold([
+      track('Product Added', T0_MS, { product_id: 'p1' }),
+      track('Order Refunded', T0_MS + 1, { order_id: 'x', products: [{ product_id: 'p1' }] }),
+    ]);
+    expect(state.purchasedProducts).toEqual({ items: {}, overflow: 0 });
+  });
+
+  it('at maxPurchasedProducts evicts the least recently bought key (ties: smallest key), counted in overflow', () => {
+    const small: ProfileSpec = { ...spec, maxPurchasedProducts: 3 };
+    const events = [
+      track('Order Completed', T0_MS, { order_id: 'a', products: [{ product_id: 'c' }, { product_id: 'b' }, { product_id: 'a' }] }),
+      // Rebuys b: a and c are now the oldest, tied; a (smallest key) goes first.
+      track('Order Completed', T0_MS + 10, { order_id: 'b', products: [{ product_id: 'b' }, { product_id: 'd' }] }),
+      track('Order Completed', T0_MS + 20, { order_id: 'c', products: [{ product_id: 'e' }] }),
+    ];
+    const state = fold(events, small);
+    expect(Object.keys(state.purchasedProducts.items).sort()).toEqual(['b', 'd', 'e']);
+    expect(state.purchasedProducts.overflow).toBe(2);
+    expect(state.purchasedProducts.items['b']).toEqual({ orders: 2, quantity: 2, firstMs: T0_MS, lastMs: T0_MS + 10 });
+    // Deterministic: the same history folds to the same state, whatever the arrival order.
+    expect(JSON.stringify(fold([...events].reverse(), small))).toBe(JSON.stringify(state));
+  });
+
+  it('shrinks to a lowered cap with the next new key, and holds nothing with a cap of 0', () => {
+    const many = Array.from({ length: 5 }, (_, i) => track('Order Completed', T0_MS + i, { order_id: `o${i}`, product_id: `p${i}` }));
+    const state = fold(many);
+    const lowered = applyEventToProfile(state, track('Order Completed', T0_MS + 9, { order_id: 'z', product_id: 'new' }), {
+      ...spec,
+      maxPurchasedProducts: 2,
+    });
+    expect(Object.keys(lowered.purchasedProducts.items).sort()).toEqual(['new', 'p4']);
+    expect(lowered.purchasedProducts.overflow).toBe(4);
+    expect(fold(many, { ...spec, maxPurchasedProducts: 0 }).purchasedProducts).toEqual({ items: {}, overflow: 5 });
+  });
+
+  it('is safe with prototype-like product ids', () => {
+    const state = fold([
+      track('Order Completed', T0_MS, { order_id: 'a', products: [{ product_id: 'constructor', quantity: 2 }, { product_id: '__proto__' }] }),
+      track('Order Completed', T0_MS + 1, { order_id: 'b', products: [{ product_id: 'constructor' }, { product_id: 'toString' }] }),
+    ]);
+    const items = state.purchasedProducts.items;
+    expect(Object.getPrototypeOf(items)).toBe(Object.prototype);
+    expect(Object.keys(items).sort()).toEqual(['constructor', 'toString']);
+    expect(items['constructor']).toEqual({ orders: 2, quantity: 3, firstMs: T0_MS, lastMs: T0_MS + 1 });
+    expect(items['toString']).toEqual({ orders: 1, quantity: 1, firstMs: T0_MS + 1, lastMs: T0_MS + 1 });
+    // __proto__ cannot be held in a plain JSON record: counted as not held.
+    expect(state.purchasedProducts.overflow).toBe(1);
+    expect(JSON.parse(JSON.stringify(state.purchasedProducts))).toEqual(state.purchasedProducts);
+  });
+});
+
+describe('applyEventToProfile: consent', () => {
+  it('keeps the latest consent per purpose from any call type', () => {
+    const state = fold([
+      makeEvent({ type: 'page', timestampMs: T0_MS, messageId: 'a', context: { consent: { categoryPreferences: { Marketing: true } } } }),
+      makeEvent({ type: 'identify', timestampMs: T0_MS + 1, messageId: 'b', context: { consentManagement: { deniedConsentIds: ['marketing'] } } }),
+    ]);
+    expect(state.consent).toEqual({ marketing: { granted: false, atMs: T0_MS + 1 } });
+  });
+});
+
 describe('ProfileState', () => {
   it('survives a JSON round trip deep-equal', () => {
     const state = fold([

@@ -4,12 +4,13 @@ import { MS_PER_DAY, MS_PER_HOUR, toEpochDay } from '../shared/time.js';
 import type { EpochMs } from '../shared/time.js';
 import { applyBehaviorTracks } from './apply-behavior-tracks.js';
 import { accumulateComputedTraits } from './computed-trait-accumulator.js';
+import { applyConsent } from './consent.js';
 import type { ProductLine } from './ecommerce-fields.js';
 import { readDiscount, readKey, readOrderAmount, readOrderId, readProductLines } from './ecommerce-fields.js';
 import { isWritableKey, ownValue } from './own-record.js';
 import type { ProfileSpec } from './profile-spec.js';
 import { LONGEST_ORDER_WINDOW_DAYS, PROFILE_CAPS } from './profile-spec.js';
-import type { CappedCounts, OrderDayBucket, ProfileState } from './profile-state.js';
+import type { CappedCounts, OrderDayBucket, ProfileState, PurchasedProduct } from './profile-state.js';
 import { readChannel, readDeviceKind } from './read-activity-context.js';
 import { toJsonSafe } from './to-json-safe.js';
 
@@ -53,6 +54,9 @@ export function applyEventToProfile(state: ProfileState, event: NormalizedEvent,
   state.eventTypeCounts[event.type] += 1;
   // After eventCount and lastSeenMs: the first event creates the tracks, the latest time prunes them.
   if (spec.behaviorTracks.length > 0 || !isEmpty(state.behavior)) applyBehaviorTracks(state, event, spec);
+
+  // Every call type may carry the visitor's consent choices in its context.
+  applyConsent(state, event.context, atMs);
 
   // Group traits describe the group (company), not the person.
   if (event.type !== 'group') applyTraits(state, event, spec);
@@ -376,6 +380,61 @@ function applyOrder(state: ProfileState, event: NormalizedEvent, spec: ProfileSp
     if (orders.recent.length > PROFILE_CAPS.recentOrders) orders.recent.shift();
   }
   addLineAffinity(state, lines, spec.affinityWeights.purchase, atMs, spec);
+  recordPurchases(state, lines, atMs, spec);
+}
+
+/**
+ * Adds a counted order's lines to the purchase history: per product key, one order however many
+ * lines name it, and the sum of their quantities. Lines without a key or with quantity 0 are not
+ * purchases of anything. A new key when `maxPurchasedProducts` are held evicts the entry with the
+ * smallest lastMs (ties: smallest key), so which keys are held depends only on fold order.
+ */
+function recordPurchases(state: ProfileState, lines: readonly ProductLine[], atMs: EpochMs, spec: ProfileSpec): void {
+  if (lines.length === 0) return;
+  // Keys in first-line order with their total quantity: a repeated line is one order of the product.
+  const quantities = new Map<string, number>();
+  for (const line of lines) {
+    if (line.productKey === null || line.quantity <= 0) continue;
+    quantities.set(line.productKey, (quantities.get(line.productKey) ?? 0) + line.quantity);
+  }
+  const purchased = state.purchasedProducts;
+  const items = purchased.items;
+  for (const [key, quantity] of quantities) {
+    const existing = ownValue(items, key);
+    if (existing !== undefined) {
+      existing.orders += 1;
+      existing.quantity += quantity;
+      if (atMs > existing.lastMs) existing.lastMs = atMs;
+      if (atMs < existing.firstMs) existing.firstMs = atMs;
+      continue;
+    }
+    if (!isWritableKey(key) || spec.maxPurchasedProducts <= 0) {
+      purchased.overflow += 1;
+      continue;
+    }
+    // A loop, not an if: a lowered cap shrinks the map with the next new key.
+    let held = Object.keys(items).length;
+    while (held >= spec.maxPurchasedProducts) {
+      evictOldestPurchase(items);
+      purchased.overflow += 1;
+      held -= 1;
+    }
+    const entry: PurchasedProduct = { orders: 1, quantity, firstMs: atMs, lastMs: atMs };
+    items[key] = entry;
+  }
+}
+
+function evictOldestPurchase(items: Record<string, PurchasedProduct>): void {
+  let oldest: string | null = null;
+  let oldestMs = Infinity;
+  for (const key of Object.keys(items)) {
+    const lastMs = (items[key] as PurchasedProduct).lastMs;
+    if (lastMs < oldestMs || (lastMs === oldestMs && oldest !== null && key < oldest)) {
+      oldest = key;
+      oldestMs = lastMs;
+    }
+  }
+  if (oldest !== null) delete items[oldest];
 }
 
 /**

@@ -34,7 +34,8 @@ function shuffle<T>(rand: Rand, items: readonly T[]): T[] {
 
 const PID = asProfileId('prf_property');
 const CATEGORIES = ['Shoes', 'Hats', 'Bags', 'Socks', 'constructor', 'Games/Puzzles'];
-const PRODUCTS = ['p1', 'p2', 'p3', 'p4', 'toString'];
+const PRODUCTS = ['p1', 'p2', 'p3', 'p4', 'toString', '__proto__'];
+const CONSENT_PURPOSES = ['Ads', ' analytics', 'ADS', 'constructor', '__proto__', 'functional'];
 const TRAIT_VALUES: readonly JsonValue[] = ['gold', 'silver', 1, 2.5, 0.1, -0, null, true, { city: 'Leeds', floor: -0 }, ['a', 'b']];
 const USER_AGENTS = [
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148',
@@ -71,6 +72,8 @@ const SPEC: ProfileSpec = {
   ...DEFAULT_PROFILE_SPEC,
   behaviorTracks: BEHAVIOR_TRACKS,
   maxBehaviorTrackEntries: 6,
+  // Small, so that eviction from purchasedProducts happens in the generated histories.
+  maxPurchasedProducts: 3,
   computedTraits: [
     definition({ name: 'orders_30d', event: 'Order Completed', aggregate: 'count', windowDays: 30 }),
     definition({ name: 'revenue_all', event: 'Order Completed', aggregate: 'sum', property: 'revenue' }),
@@ -106,6 +109,20 @@ function randomEvents(rand: Rand, count: number): NormalizedEvent[] {
     if (rand() < 0.5) context['userAgent'] = pick(rand, USER_AGENTS);
     else if (rand() < 0.3) context['device'] = { type: pick(rand, ['ios', 'tablet', 'TV']) };
     if (rand() < 0.2) context['channel'] = pick(rand, ['web', 'email', 'server']);
+    if (rand() < 0.15) {
+      if (rand() < 0.5) {
+        const preferences: JsonObject = {};
+        for (let k = int(rand, 3); k >= 0; k--) {
+          Object.defineProperty(preferences, pick(rand, CONSENT_PURPOSES), { value: pick(rand, [true, false, 'yes']), enumerable: true, writable: true, configurable: true });
+        }
+        context['consent'] = { categoryPreferences: preferences };
+      } else {
+        context['consentManagement'] = {
+          allowedConsentIds: [pick(rand, CONSENT_PURPOSES), pick(rand, CONSENT_PURPOSES)],
+          deniedConsentIds: rand() < 0.5 ? [pick(rand, CONSENT_PURPOSES)] : 'malformed',
+        };
+      }
+    }
     const traits: JsonObject = {};
     if (rand() < 0.3) traits[pick(rand, ['plan', 'email', 'score', '__proto__', 'constructor'])] = pick(rand, TRAIT_VALUES);
     const base = { messageId, timestampMs: atMs, context, traits };
@@ -146,7 +163,8 @@ function randomEvents(rand: Rand, count: number): NormalizedEvent[] {
         // Sometimes an order_id already used: the duplicate rule must be order-free too.
         const orderId = orderIds.length > 0 && rand() < 0.2 ? pick(rand, orderIds) : `o${i}`;
         orderIds.push(orderId);
-        const properties: JsonObject = { order_id: orderId, products: [product(), product()] };
+        // Mostly products[], sometimes a single product at the top level.
+        const properties: JsonObject = rand() < 0.25 ? { order_id: orderId, ...product() } : { order_id: orderId, products: [product(), product()] };
         if (rand() < 0.7) properties['revenue'] = pick(rand, [10, 0.1, 0.2, '33.3', 1e-7]);
         if (rand() < 0.3) properties['discount'] = pick(rand, [1.5, '2', 0]);
         if (rand() < 0.2) properties['coupon'] = 'SAVE';
@@ -300,6 +318,28 @@ describe('profile fold properties (seeded random histories)', () => {
     expect(profileNeedsReplay(state, SPEC)).toBe(false);
   });
 
+  it.each(SEEDS)('seed %i: purchased products and consent match a recomputation from the sorted events', (seed) => {
+    const rand = seededRandom(seed);
+    const events = randomEvents(rand, 20 + int(rand, 100));
+    const state = foldProfile(PID, events, SPEC);
+    const expected = referencePurchasesAndConsent([...events].sort(compareEventOrder), SPEC.maxPurchasedProducts);
+    expectSame(state.purchasedProducts, expected.purchasedProducts);
+    expectSame(state.consent, expected.consent);
+  });
+
+  it('evicts purchased products and sets consent in the generated histories (the test above exercises both)', () => {
+    let evicted = 0;
+    let withConsent = 0;
+    for (const seed of SEEDS) {
+      const rand = seededRandom(seed);
+      const state = foldProfile(PID, randomEvents(rand, 20 + int(rand, 100)), SPEC);
+      if (state.purchasedProducts.overflow > 1) evicted++;
+      if (Object.keys(state.consent).length > 1) withConsent++;
+    }
+    expect(evicted).toBeGreaterThan(20);
+    expect(withConsent).toBeGreaterThan(20);
+  });
+
   it('reaches the cap and drops by retention in the generated histories (the tests above exercise both)', () => {
     let capped = 0;
     let pruned = 0;
@@ -326,3 +366,76 @@ describe('profile fold properties (seeded random histories)', () => {
     expect(JSON.stringify(state).length).toBeLessThan(200_000);
   });
 });
+
+/**
+ * purchasedProducts and consent recomputed another way: whole lists and sorts instead of the fold's
+ * in-place updates. Order duplicates: an order_id among the last 50 counted ones (PROFILE_CAPS).
+ */
+function referencePurchasesAndConsent(sorted: readonly NormalizedEvent[], cap: number): Pick<ProfileState, 'purchasedProducts' | 'consent'> {
+  const counted: string[] = [];
+  type Held = { key: string; orders: number; quantity: number; firstMs: number; lastMs: number };
+  let held: Held[] = [];
+  let overflow = 0;
+  const consent: Record<string, { granted: boolean; atMs: number }> = {};
+  const setConsent = (purpose: string, granted: boolean, atMs: number) => {
+    const key = purpose.trim().toLowerCase();
+    if (key === '' || key === '__proto__' || key.length > 100) return;
+    if (!Object.hasOwn(consent, key) && Object.keys(consent).length >= 50) return;
+    Object.defineProperty(consent, key, { value: { granted, atMs }, enumerable: true, writable: true, configurable: true });
+  };
+  for (const event of sorted) {
+    const atMs = event.timestampMs;
+    const segment = event.context['consent'];
+    if (segment !== null && typeof segment === 'object' && !Array.isArray(segment)) {
+      const preferences = segment['categoryPreferences'];
+      if (preferences !== null && typeof preferences === 'object' && !Array.isArray(preferences)) {
+        for (const [purpose, granted] of Object.entries(preferences)) if (typeof granted === 'boolean') setConsent(purpose, granted, atMs);
+      }
+    }
+    const rudder = event.context['consentManagement'];
+    if (rudder !== null && typeof rudder === 'object' && !Array.isArray(rudder)) {
+      for (const [field, granted] of [['allowedConsentIds', true], ['deniedConsentIds', false]] as const) {
+        const ids = rudder[field];
+        if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'string') setConsent(id, granted, atMs);
+      }
+    }
+
+    if (event.type !== 'track' || event.event !== 'Order Completed') continue;
+    const properties = event.properties;
+    const orderId = typeof properties['order_id'] === 'string' ? properties['order_id'] : null;
+    if (orderId !== null && counted.slice(-50).includes(orderId)) continue;
+    if (orderId !== null) counted.push(orderId);
+    const products = Array.isArray(properties['products']) ? (properties['products'] as JsonObject[]) : [properties];
+    const perOrder: [string, number][] = [];
+    for (const product of products) {
+      const key = product['product_id'] as string;
+      const quantity = Number(product['quantity'] ?? 1);
+      const line = perOrder.find(([k]) => k === key);
+      if (line === undefined) perOrder.push([key, quantity]);
+      else line[1] += quantity;
+    }
+    for (const [key, quantity] of perOrder) {
+      const found = held.find((h) => h.key === key);
+      if (found !== undefined) {
+        found.orders += 1;
+        found.quantity += quantity;
+        found.lastMs = atMs;
+        continue;
+      }
+      if (key === '__proto__') {
+        overflow += 1;
+        continue;
+      }
+      while (held.length >= cap) {
+        // Least recently bought first, ties by smallest key.
+        const victim = [...held].sort((a, b) => a.lastMs - b.lastMs || (a.key < b.key ? -1 : 1))[0] as Held;
+        held = held.filter((h) => h !== victim);
+        overflow += 1;
+      }
+      held.push({ key, orders: 1, quantity, firstMs: atMs, lastMs: atMs });
+    }
+  }
+  const items: ProfileState['purchasedProducts']['items'] = {};
+  for (const h of held) items[h.key] = { orders: h.orders, quantity: h.quantity, firstMs: h.firstMs, lastMs: h.lastMs };
+  return { purchasedProducts: { items, overflow }, consent };
+}

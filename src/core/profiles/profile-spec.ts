@@ -41,6 +41,11 @@ export interface ProfileSpec {
    * takes effect exactly with each profile's next event; raising it needs a rebuild (not detected).
    */
   readonly maxBehaviorTrackEntries: number;
+  /**
+   * Fold: product keys kept in `purchasedProducts` (a new key beyond it evicts the entry bought
+   * longest ago, ties by smallest key, counted in `overflow`).
+   */
+  readonly maxPurchasedProducts: number;
 }
 
 export const DEFAULT_PROFILE_SPEC: ProfileSpec = {
@@ -57,6 +62,7 @@ export const DEFAULT_PROFILE_SPEC: ProfileSpec = {
   computedTraits: [],
   behaviorTracks: [],
   maxBehaviorTrackEntries: BEHAVIOR_TRACK_CAP,
+  maxPurchasedProducts: 500,
 };
 
 /** The longest order window of ProfileFeatures (7/30/90/365 days): it bounds the day buckets kept. */

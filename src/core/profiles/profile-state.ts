@@ -53,6 +53,39 @@ export interface ProfileState {
    * profiles written before this field existed read back with `{}`.
    */
   behavior: Record<string, BehaviorTrackState>;
+  /**
+   * Products bought, per product key (product_id, else sku, else name), from counted
+   * `Order Completed` events (duplicate order_ids are not counted). At most
+   * `spec.maxPurchasedProducts` keys: a new key beyond it evicts the least recently bought.
+   * Stored profiles written before this field existed read back with `{ items: {}, overflow: 0 }`.
+   */
+  purchasedProducts: PurchasedProducts;
+  /**
+   * The latest consent per purpose (lowercased, trimmed), read from every event's context (see
+   * consent.ts). Stored profiles written before this field existed read back with `{}`.
+   */
+  consent: Record<string, ConsentEntry>;
+}
+
+export interface PurchasedProducts {
+  items: Record<string, PurchasedProduct>;
+  /** Product keys not held: entries evicted at the cap, and keys that cannot be stored (`__proto__`). */
+  overflow: number;
+}
+
+export interface PurchasedProduct {
+  /** Counted orders that held the product (once per order, however many lines name it). */
+  orders: number;
+  /** Sum of line quantities over those orders. */
+  quantity: number;
+  firstMs: EpochMs;
+  lastMs: EpochMs;
+}
+
+export interface ConsentEntry {
+  granted: boolean;
+  /** Time of the event that set it. */
+  atMs: EpochMs;
 }
 
 export interface EventKey {
@@ -219,6 +252,8 @@ export function createProfileState(profileId: ProfileId): ProfileState {
     channels: { counts: {}, overflow: 0 },
     computedTraits: {},
     behavior: {},
+    purchasedProducts: { items: {}, overflow: 0 },
+    consent: {},
   };
 }
 
