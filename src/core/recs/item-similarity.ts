@@ -1,4 +1,5 @@
 import type { InteractionMatrix } from './interactions.js';
+import type { ItemNeighbours } from './item-neighbours.js';
 import { topK, userItems } from './interactions.js';
 
 /**
@@ -114,7 +115,7 @@ export interface SimilarItem {
 }
 
 /** The (at most) k items most similar to `item`, best first ("customers who viewed this also viewed"). */
-export function similarItems(model: ItemSimilarityModel, item: number, k: number): SimilarItem[] {
+export function similarItems(model: ItemNeighbours, item: number, k: number): SimilarItem[] {
   if (!(item >= 0 && item < model.nItems)) return [];
   const start = model.nbrPtr[item] as number;
   const end = Math.min(model.nbrPtr[item + 1] as number, start + Math.max(0, k));
@@ -125,7 +126,7 @@ export function similarItems(model: ItemSimilarityModel, item: number, k: number
 
 /** Scores of every item for a user holding `items`: Σ over held items a of sim(a, j) over a's neighbours j. */
 export function itemSimilarityScores(
-  model: ItemSimilarityModel,
+  model: ItemNeighbours,
   items: ArrayLike<number>,
   out: Float64Array = new Float64Array(model.nItems),
 ): Float64Array {
