@@ -60,6 +60,11 @@ function toAppConfig(config: Config): AppConfig {
       sweepIntervalMs: config.segments.sweepIntervalMs,
       previewSampleSize: config.segments.previewSampleSize,
     },
+    recommendations: {
+      retrainIntervalMs: config.recommendations.retrainIntervalHours * 3_600_000,
+      requireConsent: config.recommendations.requireConsent,
+      trainingMode: 'worker',
+    },
   };
 }
 

@@ -14,7 +14,8 @@ export type AppErrorCode =
   | 'ERR_SEGMENT_EXISTS'
   | 'ERR_SEGMENT_IN_USE'
   | 'ERR_SEGMENT_MANAGED'
-  | 'ERR_NOT_ENOUGH_DATA';
+  | 'ERR_NOT_ENOUGH_DATA'
+  | 'ERR_RECS_NOT_TRAINED';
 
 export interface AppErrorDetail {
   readonly field: string | null;

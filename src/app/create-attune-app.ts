@@ -30,6 +30,7 @@ import { ClusterService } from './segments/cluster-service.js';
 import { PersonaService } from './segments/persona-service.js';
 import { RfmService } from './segments/rfm-service.js';
 import { PredictionService } from './models/prediction-service.js';
+import { RecommendationService } from './recs/recommendation-service.js';
 import type { WebhookSender } from '../ports/webhook-sender.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { createWebhooksService } from './webhooks/webhooks-service.js';
@@ -90,6 +91,8 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
   // Profiles are written behind the event log (ADR 0004): after an unclean stop, re-derive the ones
   // whose events came after the last flush before serving anything.
   for (const workspace of await storage.read.workspaces.listWorkspaces()) await recover(workspace.id);
+  // Late-bound like `exclusive`: the recommendation service is built after the writer.
+  let observeRecs: RecommendationService['observe'] = () => () => undefined;
   const writer = createIngestWriter({
     uow: storage.uow,
     clock,
@@ -97,7 +100,14 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     logger,
     specFor,
     recover,
-    afterBatch: (stores, workspace, applied) => engine.afterBatch(stores, workspace, applied.touched),
+    afterBatch: async (stores, workspace, applied) => {
+      const segmentsCommitted = await engine.afterBatch(stores, workspace, applied.touched);
+      const recsCommitted = observeRecs(workspace, applied.touched.newEvents, applied.lastSeq);
+      return () => {
+        segmentsCommitted();
+        recsCommitted();
+      };
+    },
     config: {
       maxQueuedEvents: config.ingest.maxQueuedEvents,
       maxEventsPerCommit: config.ingest.maxEventsPerCommit,
@@ -143,11 +153,28 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
   const rfmService = new RfmService(modelDeps);
   const predictionService = new PredictionService({ storage, clock, logger, engine, specFor, flushed: () => flushed() });
   const clusterService = new ClusterService(modelDeps);
+  const recsService = new RecommendationService({
+    storage,
+    clock,
+    logger,
+    async profileOf(workspace, lookup) {
+      const profileId = await resolveLookup(storage.read, workspace, lookup);
+      if (profileId === null) return null;
+      return cache.getDirty(workspace, profileId) ?? (await storage.read.profiles.getMany(workspace, [profileId])).get(profileId) ?? null;
+    },
+    segmentsOf: (workspace, profileId) => [...engine.index(workspace).segmentsOf(profileId)],
+    segmentMembers: (workspace) => new Map(engine.registry(workspace).ordered.map((s) => [s.definition.key, engine.index(workspace).members(s.definition.key).keys()])),
+    segmentName: (workspace, key) => engine.registry(workspace).ordered.find((s) => s.definition.key === key)?.definition.name ?? key,
+    flushed: () => flushed(),
+    config: { trainingMode: config.recommendations.trainingMode, requireConsent: config.recommendations.requireConsent },
+  });
+  observeRecs = (workspace, newEvents, lastSeq) => recsService.observe(workspace, newEvents, lastSeq);
   const personaService = new PersonaService(modelDeps);
   const loadModels = async (workspace: WorkspaceId): Promise<void> => {
     await rfmService.load(workspace);
     await predictionService.load(workspace);
     await clusterService.load(workspace);
+    await recsService.load(workspace);
   };
   for (const workspace of await storage.read.workspaces.listWorkspaces()) await loadModels(workspace.id);
   const timers = startSegmentTimers({
@@ -159,6 +186,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     beforeSweep: async (workspace) => {
       await rfmService.refitIfOlderThan(workspace, RFM_REFIT_AFTER_MS);
       await predictionService.retrainOlderThan(workspace, MODEL_RETRAIN_AFTER_MS);
+      await recsService.retrainOlderThan(workspace, config.recommendations.retrainIntervalMs);
     },
   });
 
@@ -255,6 +283,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
         else rejected.push({ index, ...parsed.error });
       });
       if (items.length > 0) await storage.uow.run('catalog:upsert', (stores) => stores.catalog.putMany(workspace, items));
+      recsService.catalogChanged(workspace, items, []);
       return { accepted: items.length, rejected };
     },
     async getCatalogItem(workspace, id) {
@@ -262,7 +291,9 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     },
     listCatalog: (workspace, opts) => storage.read.catalog.list(workspace, opts),
     async deleteCatalogItem(workspace, id) {
-      return (await storage.uow.run('catalog:delete', (stores) => stores.catalog.deleteMany(workspace, [id]))) > 0;
+      const deleted = (await storage.uow.run('catalog:delete', (stores) => stores.catalog.deleteMany(workspace, [id]))) > 0;
+      recsService.catalogChanged(workspace, [], [id]);
+      return deleted;
     },
     listComputedTraits: (workspace) => storage.read.computedTraits.list(workspace),
     async putComputedTrait(workspace, raw) {
@@ -354,11 +385,13 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     predictions: predictionService,
     rfm: rfmService,
     clusterings: clusterService,
+    recommendations: recsService,
     health: () => ({ status: 'ok', storage: storage.engine, uptimeMs: clock.nowMs() - startedAtMs, ingestQueueDepth: writer.depth(),
       unflushedProfiles: cache.dirtySize,
     }),
     async close() {
       await timers.stop();
+      recsService.close();
       await webhookDispatcher?.close();
       await writer.close();
       await storage.close();

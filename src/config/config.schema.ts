@@ -168,6 +168,24 @@ export const ConfigSchema = z.strictObject({
       }),
     })
     .prefault({}),
+  recommendations: z
+    .strictObject({
+      /** Hours between scheduled retrainings of the recommender. Default 24. */
+      retrainIntervalHours: setting(z.number().min(0.1).max(24 * 30).default(24), {
+        description:
+          'The recommender is retrained on the latest history this often (hours), in a worker thread while the current version keeps serving, and swapped in atomically. It is also trained on schedule once the first product events arrive.',
+        env: 'ATTUNE_RECS_RETRAIN_HOURS',
+        flag: null,
+      }),
+      /** Personalize only with explicit consent. Default false. */
+      requireConsent: setting(z.boolean().default(false), {
+        description:
+          'When true, recommendations are personalized only for visitors whose events granted the "personalization" consent purpose; otherwise only for those who did not refuse it. Without it the answer is non-personal (popular items) and says why.',
+        env: 'ATTUNE_RECS_REQUIRE_CONSENT',
+        flag: null,
+      }),
+    })
+    .prefault({}),
   auth: z
     .strictObject({
       /** Secret of the admin key created on first start. Default: none (a key is generated and printed once). */

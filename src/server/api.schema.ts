@@ -94,21 +94,23 @@ export const UserIdParamsSchema = z.object({ userId: z.string().min(1).max(1024)
 export const AnonymousIdParamsSchema = z.object({ anonymousId: z.string().min(1).max(1024) });
 export const ProfileIdParamsSchema = z.object({ profileId: z.string().min(1).max(200) });
 
+/** An optional ISO-8601 instant in a query string, read as epoch ms (null when absent). */
+export const OptionalInstantSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined) return null;
+    const atMs = Date.parse(text);
+    if (Number.isNaN(atMs)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 instant, e.g. 2011-12-10T00:00:00Z' });
+      return z.NEVER;
+    }
+    return atMs;
+  });
+
 /** `?at=` reads the features as of an instant (ISO-8601), e.g. for historical data; default now. */
 export const ProfileQuerySchema = z.object({
-  at: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined) return null;
-      const atMs = Date.parse(text);
-      if (Number.isNaN(atMs)) {
-        ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 instant, e.g. 2011-12-10T00:00:00Z' });
-        return z.NEVER;
-      }
-      return atMs;
-    })
-    .describe('Compute time-relative features (windows, recency, buying stage) as of this instant'),
+  at: OptionalInstantSchema.describe('Compute time-relative features (windows, recency, buying stage) as of this instant'),
 });
 
 export const TimelineQuerySchema = z.object({

@@ -40,6 +40,7 @@ export const ERRORS = {
   ERR_SEGMENT_IN_USE: { status: 409, message: 'Other segments read this segment' },
   ERR_SEGMENT_MANAGED: { status: 409, message: 'This segment is managed by RFM or a clustering' },
   ERR_NOT_ENOUGH_DATA: { status: 422, message: 'There is not enough data for this' },
+  ERR_RECS_NOT_TRAINED: { status: 409, message: 'No recommender is trained for this workspace yet' },
 
   // Event rejections (EventRejectCode, src/core/events/event-rejection.ts); per event in a 207/400 body
   ERR_EVENT_NOT_OBJECT: { status: 400, message: 'The event is not a JSON object' },

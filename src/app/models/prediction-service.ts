@@ -18,6 +18,7 @@ import type { JsonValue } from '../../core/shared/json.js';
 import { createRng } from '../../core/shared/rng.js';
 import type { EpochMs } from '../../core/shared/time.js';
 import { AppError } from '../app-error.js';
+import { parseAsOf } from '../parse-as-of.js';
 import type { ScorePredictor } from '../segments/segment-input.js';
 import type { ModelServiceDeps } from '../segments/model-support.js';
 
@@ -339,14 +340,6 @@ export class PredictionService implements PredictionsApi {
   }
 }
 
-function parseAsOf(raw: unknown, nowMs: EpochMs): EpochMs {
-  if (raw === undefined || raw === null) return nowMs;
-  const atMs = typeof raw === 'string' ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw) : Number.NaN;
-  if (!Number.isFinite(atMs) || atMs > nowMs) {
-    throw new AppError('ERR_VALIDATION', 'Invalid asOf', { details: [{ field: 'asOf', message: 'an ISO-8601 date or instant, not in the future' }] });
-  }
-  return atMs;
-}
 
 function parseTarget(raw: unknown): ModelTarget {
   const bad = (message: string): AppError => new AppError('ERR_VALIDATION', `Invalid target: ${message}`, { details: [{ field: 'target', message }] });
