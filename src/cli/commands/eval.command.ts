@@ -6,6 +6,10 @@ import { evaluatePropensity } from '../../core/models/propensity/evaluate-propen
 import { formatClvReport } from '../eval/format-clv-report.js';
 import type { RecsAlgorithmResult } from '../eval/format-recs-report.js';
 import { formatRecsReport } from '../eval/format-recs-report.js';
+import { formatNextPurchaseReport } from '../eval/format-next-purchase-report.js';
+import { defaultCutoffMs, toDay } from '../eval/next-purchase-cutoff.js';
+import { readOnlineRetailPurchases } from '../eval/read-online-retail.js';
+import { evaluateNextPurchase } from '../../core/recs/engine/evaluate-next-purchase.js';
 import type { RawRating } from '../eval/read-ratings.js';
 import { encodeRatingIds, readCsvRatings, readMovielensRatings } from '../eval/read-ratings.js';
 import { fitEase, recommendEase, selectEaseLambda } from '../../core/recs/ease.js';
@@ -45,6 +49,8 @@ const HELP = `Usage: attune eval propensity --csv FILE --target COLUMN --positiv
                          | --train FILE --test FILE) [--format movielens|csv] [--user-col C]
                          [--item-col C] [--rating-col C] [--time-col C] [--delimiter C]
                          [--algorithms popularity,ease] [--lambdas N,N] [--k 10] [--seed N] [--json]
+       attune eval recs --format online-retail --ratings FILE|DIR [--cutoff YYYY-MM-DD]
+                        [--ease-max-items N] [--k 10] [--seed N] [--json]
 
 eval recs compares the most-popular baseline and EASE on held-out ratings: precision, recall, NDCG
 and MAP at k, catalogue coverage and training time. Any rating is an interaction. --ratings is split
@@ -54,6 +60,14 @@ the files as they are. EASE's λ is chosen among --lambdas (default 100,200,300,
 hold-out of the training ratings, never on the test ratings. --format movielens reads u.data-style
 "user<TAB>item<TAB>rating<TAB>unixtime" lines; csv (the default) reads a header row with the columns
 user_id, item_id, rating and timestamp (rating and timestamp are optional unless named).
+
+eval recs --format online-retail measures the recommender Attune serves on next purchases: UCI
+Online Retail rows (one CSV, .csv.gz, or a folder of daily CSVs; rows with a CustomerID, no
+cancellations, quantity > 0) are split in time at --cutoff (default: the day at 80% of the span).
+It trains on the purchases before it (blend weights learned on the end of that window only), then
+ranks each customer's home-page list with the serving ranker and scores hit rate, NDCG, precision
+and recall at k against what they bought from the cutoff on, next to popularity alone and each
+strategy alone; and again counting only items the customer had not bought before (discovery).
 
 eval clv fits BG/NBD (repeat purchases) and Gamma-Gamma (spend) by maximum likelihood on the
 transactions up to the calibration end (default: 1997-09-30 for CDNOW, else the first two thirds of
@@ -115,6 +129,8 @@ const RECS_OPTIONS = {
   k: { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
+  cutoff: { type: 'string' },
+  'ease-max-items': { type: 'string' },
 } as const;
 
 const RECS_ALGORITHMS = ['popularity', 'ease'] as const;
@@ -127,13 +143,15 @@ async function runRecs(args: readonly string[], runtime: CliRuntime): Promise<nu
   if (parsed === null) return EXIT_OK;
   const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
+  if (values.format === 'online-retail') return runNextPurchase(values, runtime);
+  if (values.cutoff !== undefined || values['ease-max-items'] !== undefined) throw new UsageError('--cutoff and --ease-max-items apply to --format online-retail');
   const given = values.train !== undefined || values.test !== undefined;
   if (given && values.ratings !== undefined) throw new UsageError('use either --ratings FILE or --train FILE --test FILE, not both');
   if (given && (values.train === undefined || values.test === undefined)) throw new UsageError('--train FILE and --test FILE go together');
   if (!given && values.ratings === undefined) throw new UsageError('missing --ratings FILE (or --train FILE --test FILE)');
   if (given && values.split !== undefined) throw new UsageError('--split applies to --ratings; --train/--test are used as they are');
   const format = values.format ?? 'csv';
-  if (format !== 'csv' && format !== 'movielens') throw new UsageError('--format must be movielens or csv');
+  if (format !== 'csv' && format !== 'movielens') throw new UsageError('--format must be movielens, csv or online-retail');
   const split = (values.split ?? 'user-stratified') as SplitStrategy;
   if (!SPLIT_STRATEGIES.includes(split)) throw new UsageError(`--split must be one of ${SPLIT_STRATEGIES.join(', ')}`);
   const k = parsePositiveInt(values.k, '--k', 10, 1000);
@@ -206,6 +224,46 @@ async function runRecs(args: readonly string[], runtime: CliRuntime): Promise<nu
     results,
   } as const;
   runtime.stdout.write(values.json === true ? `${JSON.stringify(run, null, 2)}\n` : formatRecsReport(run));
+  return EXIT_OK;
+}
+
+/**
+ * `eval recs --format online-retail`: the served recommender against popularity on a time split of
+ * purchases (see evaluateNextPurchase).
+ */
+async function runNextPurchase(values: { readonly [K in keyof typeof RECS_OPTIONS]?: (typeof RECS_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string }, runtime: CliRuntime): Promise<number> {
+  const path = values.ratings;
+  if (path === undefined) throw new UsageError('missing --ratings PATH (an Online Retail CSV, .csv.gz, or a folder of them)');
+  for (const flag of ['train', 'test', 'split', 'algorithms', 'lambdas', 'user-col', 'item-col', 'rating-col', 'time-col', 'delimiter'] as const) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --format online-retail`);
+  }
+  const k = parsePositiveInt(values.k, '--k', 10, 100);
+  const seed = parsePositiveInt(values.seed, '--seed', 42, 2 ** 31);
+  const easeMaxItems = values['ease-max-items'] === undefined ? undefined : parsePositiveInt(values['ease-max-items'], '--ease-max-items', 3_000, 20_000);
+  const data = await readOnlineRetailPurchases(path);
+  if (data.rows.length === 0) throw new UsageError(`${path} holds no purchases with a CustomerID`);
+  let cutoffMs: number;
+  let cutoffChosen: string;
+  if (values.cutoff === undefined) {
+    cutoffMs = defaultCutoffMs(data.rows);
+    cutoffChosen = 'default: the day at 80% of the time span';
+  } else {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.cutoff) || Number.isNaN(Date.parse(`${values.cutoff}T00:00:00Z`))) throw new UsageError(`--cutoff: "${values.cutoff}" is not a date (YYYY-MM-DD)`);
+    cutoffMs = Date.parse(`${values.cutoff}T00:00:00Z`);
+    cutoffChosen = 'given';
+  }
+  if (!data.rows.some((r) => r.atMs < cutoffMs) || !data.rows.some((r) => r.atMs >= cutoffMs)) {
+    throw new UsageError(`--cutoff ${toDay(cutoffMs)} leaves no purchases on one side`);
+  }
+  const evaluation = evaluateNextPurchase(data.rows, {
+    cutoffMs,
+    k,
+    seed,
+    catalog: data.catalog,
+    ...(easeMaxItems === undefined ? {} : { trainingOptions: { easeMaxItems } }),
+  });
+  const run = { source: path, fileRows: data.fileRows, purchases: data.rows.length, skipped: data.skipped as Record<string, number>, cutoff: toDay(cutoffMs), cutoffChosen, evaluation };
+  runtime.stdout.write(values.json === true ? `${JSON.stringify(run, null, 2)}\n` : formatNextPurchaseReport(run));
   return EXIT_OK;
 }
 

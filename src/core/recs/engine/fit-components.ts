@@ -33,7 +33,7 @@ export interface RecsTrainingOptions {
 }
 
 export const DEFAULT_TRAINING: Required<RecsTrainingOptions> = {
-  easeMaxItems: 3_000,
+  easeMaxItems: 1_500,
   easeLambdas: [50, 200, 800],
   alsFactors: 48,
   neighbours: 100,
@@ -149,6 +149,17 @@ function widen(model: ItemNeighbours, toFull: Int32Array, n: number): ItemNeighb
     }
   }
   return fromRows(n, rows);
+}
+
+/**
+ * Chooses EASE's λ once, on a hold-out of the whole training log, so the validation refit and the
+ * final fit share it (each choice costs one inversion per candidate). Null when EASE is not used.
+ */
+export function chooseEaseLambda(log: InteractionLog, options: Required<RecsTrainingOptions>): number | null {
+  const m = matrixOf(log, () => true).matrix;
+  if (m.nItems < 2 || m.nItems > options.easeMaxItems || countActiveUsers(m) < 2) return null;
+  if (options.easeLambdas.length === 1) return options.easeLambdas[0] as number;
+  return selectEaseLambda(m, options.easeLambdas, createRng(options.seed)).lambda;
 }
 
 function fitPersonal(

@@ -1,12 +1,10 @@
 import type { ContentItem } from '../content-similarity.js';
 import type { InteractionLog } from '../interaction-log.js';
 import { CART, PURCHASE, VIEW, filterLog, userRuns } from '../interaction-log.js';
-import { hitsAtK, ndcgAtK } from '../metrics.js';
-import type { CollectedStrategy } from './blend.js';
-import { blendScores, collectStrategies, topBlended } from './blend.js';
+import { collectStrategies } from './blend.js';
+import { K, evaluateCases, validationCase } from './validation-cases.js';
 import type { RecsTrainingOptions } from './fit-components.js';
-import { DEFAULT_TRAINING, fitComponents } from './fit-components.js';
-import type { RecsContext } from './recs-context.js';
+import { DEFAULT_TRAINING, chooseEaseLambda, fitComponents } from './fit-components.js';
 import { historyFromLog, userContext } from './recs-context.js';
 import type { RecsModel, RecsValidation, Strategy, StrategyWeights } from './recs-model.js';
 import { DEFAULT_WEIGHTS, STRATEGIES } from './recs-model.js';
@@ -34,7 +32,6 @@ export interface RecsTrainingInput {
 
 /** Too few users with a next purchase to learn weights from: the defaults are kept. */
 export const MIN_VALIDATION_USERS = 30;
-const K = 10;
 /** Strategies whose weight validation can learn: session and segments need live context a log replay lacks. */
 const LEARNABLE: readonly Strategy[] = ['personal', 'also_bought', 'also_viewed', 'content', 'repeat', 'popular'];
 const GRID = [0, 0.05, 0.1, 0.25, 0.5, 1, 2];
@@ -48,9 +45,14 @@ const GRID = [0, 0.05, 0.1, 0.25, 0.5, 1, 2];
  */
 export function trainRecommender(input: RecsTrainingInput): RecsModel {
   const started = performance.now();
-  const options = { ...DEFAULT_TRAINING, ...stripUndefined(input.options ?? {}) };
+  const requested = { ...DEFAULT_TRAINING, ...stripUndefined(input.options ?? {}) };
   const { log, nowMs } = input;
+  input.onProgress?.('choosing the EASE regularization on a hold-out');
+  const lambda = chooseEaseLambda(log, requested);
+  const options = lambda === null ? requested : { ...requested, easeLambdas: [lambda] };
+  const learnStarted = performance.now();
   const learned = input.options?.learnWeights === false ? null : learnWeights(input, options);
+  const learnMs = Math.round(performance.now() - learnStarted);
   input.onProgress?.('fitting every component on all the data');
   const components = fitComponents(log, input.content, input.segments, nowMs, options);
   let dataUntilMs = 0;
@@ -94,7 +96,7 @@ export function trainRecommender(input: RecsTrainingInput): RecsModel {
       weightsSource: learned?.validation !== undefined && learned.reason === null ? 'learned' : 'default',
       weightsReason: learned === null ? 'weight learning was turned off' : (learned.reason ?? 'coordinate ascent on NDCG@10 of the validation window'),
       validation: learned?.validation ?? null,
-      timings: { ...components.timings, total: Math.round(performance.now() - started) },
+      timings: { ...components.timings, learnWeights: learnMs, total: Math.round(performance.now() - started) },
     },
   };
 }
@@ -131,11 +133,12 @@ function learnWeights(input: RecsTrainingInput, options: typeof DEFAULT_TRAINING
   const popular = popularList(components.popularity);
   const all: StrategyWeights = Object.fromEntries(STRATEGIES.map((s) => [s, LEARNABLE.includes(s) ? 1 : 0])) as unknown as StrategyWeights;
   const runs = userRuns(log);
+  const time = components.timeContext;
   const cases = targets.map(({ user, relevant }) => {
     const ctx = userContext(historyFromLog(log, { start: runs[user] as number, end: runs[user + 1] as number }, fromMs), fromMs);
-    return { ctx, relevant, collected: collectStrategies(model, ctx, all, popular) };
+    return validationCase(model, ctx, relevant, collectStrategies(model, ctx, all, popular), time);
   });
-  const measure = (weights: StrategyWeights, time: TimeContextModel | null = null): { hitRate: number; ndcg: number } => evaluateCases(model, cases, weights, time);
+  const measure = (weights: StrategyWeights, useTime = false): { hitRate: number; ndcg: number } => evaluateCases(cases, weights, useTime);
   let weights: Record<Strategy, number> = { ...DEFAULT_WEIGHTS };
   let best = measure(weights).ndcg;
   for (let pass = 0; pass < 2; pass++) {
@@ -158,32 +161,14 @@ function learnWeights(input: RecsTrainingInput, options: typeof DEFAULT_TRAINING
     strategies[strategy] = measure(alone);
   }
   const popularity = strategies.popular ?? { hitRate: 0, ndcg: 0 };
-  const time = components.timeContext;
   const timeVerdict =
-    time.hour === null && time.day === null ? undefined : { helps: false, without: best, with: measure(weights, time).ndcg };
+    time.hour === null && time.day === null ? undefined : { helps: false, without: best, with: measure(weights, true).ndcg };
   return {
     weights,
     ...(timeVerdict === undefined ? {} : { timeVerdict: { ...timeVerdict, helps: timeVerdict.with > timeVerdict.without + 1e-12 } }),
     reason: null,
     validation: { fromMs, users: cases.length, k: K, blend: measure(weights), popularity, strategies },
   };
-}
-
-interface ValidationCase {
-  readonly ctx: RecsContext;
-  readonly relevant: ReadonlySet<number>;
-  readonly collected: readonly CollectedStrategy[];
-}
-
-function evaluateCases(model: RankerModel, cases: readonly ValidationCase[], weights: StrategyWeights, time: TimeContextModel | null): { hitRate: number; ndcg: number } {
-  let hits = 0;
-  let ndcg = 0;
-  for (const c of cases) {
-    const top = topBlended(model, c.ctx, blendScores(c.collected, weights, time, c.ctx.atMs), K);
-    if (hitsAtK(top, c.relevant, K) > 0) hits++;
-    ndcg += ndcgAtK(top, c.relevant, K);
-  }
-  return { hitRate: hits / cases.length, ndcg: ndcg / cases.length };
 }
 
 /**
