@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { openMemoryStorage } from './adapters/memory/index.js';
 import { openSqliteStorage } from './adapters/sqlite/index.js';
 import { createFetchWebhookSender } from './adapters/http/index.js';
+import { createWorkerRecsTrainer } from './adapters/worker/index.js';
 import type { AppConfig } from './app/app-config.js';
 import type { AttuneApp } from './app/attune-app.js';
 import { createAttuneApp } from './app/create-attune-app.js';
@@ -63,7 +64,6 @@ function toAppConfig(config: Config): AppConfig {
     recommendations: {
       retrainIntervalMs: config.recommendations.retrainIntervalHours * 3_600_000,
       requireConsent: config.recommendations.requireConsent,
-      trainingMode: 'worker',
     },
   };
 }
@@ -118,7 +118,7 @@ function waitForShutdownSignal(): Promise<string> {
 async function openApp(config: Config, logger: Logger): Promise<AttuneApp> {
   const storage = openStorage(config.storage);
   try {
-    return await createAttuneApp({ storage, clock: systemClock, logger, config: toAppConfig(config), webhookSender: createFetchWebhookSender() });
+    return await createAttuneApp({ storage, clock: systemClock, logger, config: toAppConfig(config), webhookSender: createFetchWebhookSender(), recsTrainer: createWorkerRecsTrainer() });
   } catch (e) {
     await storage.close();
     throw e;

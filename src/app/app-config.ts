@@ -36,8 +36,6 @@ export interface AppConfig {
     readonly retrainIntervalMs: number;
     /** Personalize only with explicit consent to "personalization". */
     readonly requireConsent: boolean;
-    /** Train in a worker thread (serving goes on) or inline (tests). */
-    readonly trainingMode: 'worker' | 'inline';
   };
 }
 
@@ -45,5 +43,5 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   ingest: { maxEventBytes: 32 * 1024, maxQueuedEvents: 50_000, maxEventsPerCommit: 5_000, ip: 'reduce' },
   profiles: { cacheSize: 100_000, flushIntervalMs: 5_000, maxDirtyProfiles: 50_000, flushChunkProfiles: 2_000 },
   segments: { backfillChunkProfiles: 5_000, dueCheckIntervalMs: 1_000, sweepIntervalMs: 900_000, previewSampleSize: 2_000 },
-  recommendations: { retrainIntervalMs: 24 * 3_600_000, requireConsent: false, trainingMode: 'worker' },
+  recommendations: { retrainIntervalMs: 24 * 3_600_000, requireConsent: false },
 };

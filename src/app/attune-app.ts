@@ -53,11 +53,8 @@ export interface IngestOutcome {
   readonly rejected: readonly IngestRejectedEvent[];
 }
 
-/** How a profile is looked up from outside. */
-export interface ProfileLookup {
-  readonly kind: IdentifierKind | 'profile_id';
-  readonly value: string;
-}
+export type { ProfileLookup } from './profiles/profile-lookup.js';
+import type { ProfileLookup } from './profiles/profile-lookup.js';
 
 export interface ProfileView {
   readonly profileId: ProfileId;

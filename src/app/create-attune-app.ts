@@ -32,6 +32,7 @@ import { RfmService } from './segments/rfm-service.js';
 import { PredictionService } from './models/prediction-service.js';
 import { RecommendationService } from './recs/recommendation-service.js';
 import type { WebhookSender } from '../ports/webhook-sender.js';
+import type { RecsTrainer } from '../ports/recs-trainer.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { createWebhooksService } from './webhooks/webhooks-service.js';
 
@@ -42,6 +43,8 @@ export interface AttuneAppDeps {
   readonly config: AppConfig;
   /** Sends webhook deliveries; absent: webhooks are stored but not delivered (a warning says so once). */
   readonly webhookSender?: WebhookSender;
+  /** Runs recommender trainings off the event loop; absent: inline (serving waits meanwhile). */
+  readonly recsTrainer?: RecsTrainer;
 }
 
 const AUTH_CACHE_TTL_MS = 5_000;
@@ -166,7 +169,8 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     segmentMembers: (workspace) => new Map(engine.registry(workspace).ordered.map((s) => [s.definition.key, engine.index(workspace).members(s.definition.key).keys()])),
     segmentName: (workspace, key) => engine.registry(workspace).ordered.find((s) => s.definition.key === key)?.definition.name ?? key,
     flushed: () => flushed(),
-    config: { trainingMode: config.recommendations.trainingMode, requireConsent: config.recommendations.requireConsent },
+    ...(deps.recsTrainer === undefined ? {} : { trainer: deps.recsTrainer }),
+    config: { requireConsent: config.recommendations.requireConsent },
   });
   observeRecs = (workspace, newEvents, lastSeq) => recsService.observe(workspace, newEvents, lastSeq);
   const personaService = new PersonaService(modelDeps);

@@ -31,7 +31,6 @@ export async function openTestApp(
     config?: Partial<AppConfig['ingest']>;
     profiles?: Partial<AppConfig['profiles']>;
     segments?: Partial<AppConfig['segments']>;
-    /** Default here: training inline (tests that need the worker thread ask for it). */
     recommendations?: Partial<AppConfig['recommendations']>;
     path?: string;
     nowMs?: () => number;
@@ -57,7 +56,7 @@ export async function openTestApp(
     ingest: { ...DEFAULT_APP_CONFIG.ingest, ...opts.config },
     profiles: { ...DEFAULT_APP_CONFIG.profiles, ...opts.profiles },
     segments: { ...DEFAULT_APP_CONFIG.segments, ...opts.segments },
-    recommendations: { ...DEFAULT_APP_CONFIG.recommendations, trainingMode: 'inline', ...opts.recommendations },
+    recommendations: { ...DEFAULT_APP_CONFIG.recommendations, ...opts.recommendations },
   };
   const app = await createAttuneApp({
     storage,

@@ -21,12 +21,12 @@ import type { Logger } from '../../ports/logger.js';
 import type { Storage } from '../../ports/storage.js';
 import { AppError } from '../app-error.js';
 import { parseAsOf } from '../parse-as-of.js';
-import type { ProfileLookup } from '../attune-app.js';
+import type { ProfileLookup } from '../profiles/profile-lookup.js';
 import { KeyedMutex, toJsonValue } from '../segments/model-support.js';
 import { LivePopularity } from './live-popularity.js';
 import { readRecsTrainingData, segmentGroups } from './recs-training-data.js';
-import type { RecsTrainingMode } from './train-recs-off-thread.js';
-import { trainRecsOffThread } from './train-recs-off-thread.js';
+import type { RecsTrainer } from '../../ports/recs-trainer.js';
+import { trainRecommender } from '../../core/recs/engine/train-recommender.js';
 
 export const RECS_MODEL_KIND = 'recs';
 export const RECS_PLACEMENT_KIND = 'recs-placement';
@@ -101,8 +101,9 @@ export interface RecommendationServiceDeps {
   readonly segmentMembers: (workspace: WorkspaceId) => ReadonlyMap<string, Iterable<string>>;
   readonly segmentName: (workspace: WorkspaceId, key: string) => string;
   readonly flushed: () => Promise<void>;
+  /** Runs trainings off the event loop (absent: inline, which blocks serving while it runs). */
+  readonly trainer?: RecsTrainer;
   readonly config: {
-    readonly trainingMode: RecsTrainingMode;
     /** Personalize only with explicit consent (otherwise: unless it was refused). */
     readonly requireConsent: boolean;
   };
@@ -366,9 +367,8 @@ export class RecommendationService implements RecommendationsApi {
         });
       }
       const segments = segmentGroups(data.log, this.deps.segmentMembers(workspace));
-      const model = await trainRecsOffThread({ log: data.log, content: data.content, segments, nowMs }, this.deps.config.trainingMode, (step) =>
-        this.deps.logger.info('recommender training', { workspace, step }),
-      this.closing.signal);
+      const trainer = this.deps.trainer ?? INLINE_TRAINER;
+      const model = await trainer.train({ log: data.log, content: data.content, segments, nowMs }, (step) => this.deps.logger.info('recommender training', { workspace, step }), this.closing.signal);
       const previous = await this.status(workspace);
       const version: RecsVersion = {
         version: (previous?.current.version ?? 0) + 1,
@@ -422,6 +422,8 @@ export class RecommendationService implements RecommendationsApi {
     return state;
   }
 }
+
+const INLINE_TRAINER: RecsTrainer = { train: (input, onProgress) => Promise.resolve(trainRecommender({ ...input, onProgress })) };
 
 function install(model: RecsModel, version: RecsVersion): Installed {
   const index = indexItems(model.items);

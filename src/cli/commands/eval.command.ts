@@ -10,6 +10,7 @@ import { formatNextPurchaseReport } from '../eval/format-next-purchase-report.js
 import { defaultCutoffMs, toDay } from '../eval/next-purchase-cutoff.js';
 import { readOnlineRetailPurchases } from '../eval/read-online-retail.js';
 import { evaluateNextPurchase } from '../../core/recs/engine/evaluate-next-purchase.js';
+import { trainServedRanker } from '../../core/recs/engine/served-ranker.js';
 import type { RawRating } from '../eval/read-ratings.js';
 import { encodeRatingIds, readCsvRatings, readMovielensRatings } from '../eval/read-ratings.js';
 import { fitEase, recommendEase, selectEaseLambda } from '../../core/recs/ease.js';
@@ -133,7 +134,7 @@ const RECS_OPTIONS = {
   'ease-max-items': { type: 'string' },
 } as const;
 
-const RECS_ALGORITHMS = ['popularity', 'ease'] as const;
+const RECS_ALGORITHMS = ['popularity', 'ease', 'blend'] as const;
 const EASE_LAMBDAS = [100, 200, 300, 400, 500, 700, 1000];
 /** EASE holds a dense items x items matrix (8 bytes a cell, twice while fitting). */
 const EASE_MAX_ITEMS = 10_000;
@@ -196,6 +197,12 @@ async function runRecs(args: readonly string[], runtime: CliRuntime): Promise<nu
       const trainSeconds = (performance.now() - t0) / 1000;
       const report = evaluateOnSplit(data, (u, n) => recommendPopular(model, data.train, u, n), k);
       results.push({ algorithm, lambda: null, trainSeconds, selectSeconds: 0, lambdaScores: [], ...report });
+    } else if (algorithm === 'blend') {
+      // The served recommender: every component, weights learned on a time split of the training ratings.
+      const ranker = trainServedRanker(trainRows, { seed });
+      const dense = new Map(data.itemIds.map((id, i) => [id, i]));
+      const report = evaluateOnSplit(data, (u, n) => ranker.recommend(data.userIds[u] ?? -1, n).map((id) => dense.get(id) ?? -1).filter((i) => i >= 0), k);
+      results.push({ algorithm, lambda: ranker.model.report.personal.lambda, trainSeconds: ranker.trainSeconds, selectSeconds: 0, lambdaScores: [], ...report });
     } else {
       // λ is chosen on a seeded hold-out of the TRAINING ratings; the test ratings are not looked at.
       let t0 = performance.now();

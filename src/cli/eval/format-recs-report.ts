@@ -1,7 +1,8 @@
 import type { RankingReport } from '../../core/recs/metrics.js';
 
 export interface RecsAlgorithmResult extends RankingReport {
-  readonly algorithm: 'popularity' | 'ease';
+  /** 'blend': the served recommender (every strategy, learned weights, default placement). */
+  readonly algorithm: 'popularity' | 'ease' | 'blend';
   /** EASE's λ (chosen on a hold-out of the training data), else null. */
   readonly lambda: number | null;
   /** Seconds to fit the final model on the training data. */

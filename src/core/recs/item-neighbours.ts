@@ -1,9 +1,9 @@
 /**
- * The one shape every item-to-item relation is served in: for each item, its best neighbours with a
- * weight, best first. Co-occurrence and cosine ("also viewed", "bought together"), the sparsified
- * EASE weights, ALS factor similarity, session next-item transitions and catalog-attribute
- * similarity are all stored this way, so serving is one loop over a few short rows whatever trained
- * them, and a live history of any length is scored without the model's dense matrices.
+ * The one shape the item-to-item relations are served in: for each item, its best neighbours with a
+ * weight, best first. Co-occurrence and cosine ("also viewed", "bought together"), session
+ * next-item transitions and catalog-attribute similarity are stored this way, so serving them is one
+ * loop over a few short rows per anchor. (The collaborative `personal` model is served exactly
+ * instead: engine/personal-model.ts.)
  */
 export interface ItemNeighbours {
   readonly nItems: number;
@@ -11,32 +11,6 @@ export interface ItemNeighbours {
   readonly nbrPtr: Int32Array;
   readonly nbrIdx: Int32Array;
   readonly nbrSim: Float64Array;
-}
-
-/**
- * Keeps, per row of a dense row-major n x n score matrix, the k largest finite positive entries off
- * the diagonal (ties by ascending column). With `keepNegative` the k largest by value are kept
- * whatever their sign (EASE weights can be negative and still order candidates).
- */
-export function sparsifyRows(weights: Float64Array, n: number, k: number, options: { readonly keepNegative?: boolean } = {}): ItemNeighbours {
-  if (weights.length !== n * n) throw new RangeError(`sparsifyRows: expected ${n * n} weights, got ${weights.length}`);
-  if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`sparsifyRows: k must be an integer ≥ 1, got ${k}`);
-  const keepNegative = options.keepNegative === true;
-  const rows: { idx: number[]; sim: number[] }[] = [];
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) {
-    order.length = 0;
-    const base = i * n;
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const w = weights[base + j] as number;
-      if (Number.isFinite(w) && (keepNegative ? w !== 0 : w > 0)) order.push(j);
-    }
-    order.sort((a, b) => (weights[base + b] as number) - (weights[base + a] as number) || a - b);
-    const keep = order.slice(0, k);
-    rows.push({ idx: keep, sim: keep.map((j) => weights[base + j] as number) });
-  }
-  return fromRows(n, rows);
 }
 
 /** Builds the packed form from per-item rows (each already best first). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { createWorkerRecsTrainer } from '../../../src/adapters/worker/index.js';
 import { openSqliteStorage } from '../../../src/adapters/sqlite/index.js';
 import type { AppConfig } from '../../../src/app/app-config.js';
 import { DEFAULT_APP_CONFIG } from '../../../src/app/app-config.js';
@@ -44,6 +45,8 @@ export async function startTestApp(
     clock: { nowMs: () => Date.now() },
     logger: { info: () => {}, warn: () => {}, error: () => {} },
     config,
+    // As `attune serve` does: recommender trainings run in a worker thread.
+    recsTrainer: createWorkerRecsTrainer(),
   });
   const bootstrapped = await app.bootstrap({ adminSecret: ADMIN_KEY, writeSecret: WRITE_KEY });
   if (bootstrapped === null) throw new Error('a fresh store must bootstrap');

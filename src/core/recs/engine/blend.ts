@@ -1,11 +1,10 @@
-import { isDue } from '../repeat-purchase.js';
 import type { TimeContextModel } from '../time-context.js';
 import { timeFactor } from '../time-context.js';
 import type { RecsContext } from './recs-context.js';
 import type { Strategy, StrategyWeights } from './recs-model.js';
 import { STRATEGIES } from './recs-model.js';
 import type { Candidate, PopularList, RankerModel, StrategyScores } from './strategy-scores.js';
-import { scoreStrategy } from './strategy-scores.js';
+import { dueAgain, scoreStrategy } from './strategy-scores.js';
 
 /** One strategy's candidates with their best score (scores are divided by it: 0..1 per strategy). */
 export interface CollectedStrategy {
@@ -76,10 +75,7 @@ export function blendScores(
  * (repeat-purchase awareness); the exclusion reads the live profile, so it holds from the order on.
  */
 export function boughtItemAllowed(model: RankerModel, ctx: RecsContext, item: number): boolean {
-  const fact = ctx.purchases.get(item);
-  if (fact === undefined) return true;
-  const profile = model.repeat.get(item);
-  return profile !== undefined && isDue(profile, fact.lastMs, ctx.atMs);
+  return !ctx.purchases.has(item) || dueAgain(model, ctx, item);
 }
 
 /** Best first; ties by ascending item index (stable across runs). */

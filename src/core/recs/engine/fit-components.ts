@@ -3,14 +3,13 @@ import type { ContentItem } from '../content-similarity.js';
 import { fitContentSimilarity } from '../content-similarity.js';
 import { decayedPopularity, groupPopularity } from '../decayed-popularity.js';
 import { fitEase, selectEaseLambda } from '../ease.js';
-import { neighboursFromFactors } from '../factor-neighbours.js';
 import { fitAls } from '../implicit-als.js';
 import type { InteractionLog } from '../interaction-log.js';
 import { CART, PURCHASE, VIEW } from '../interaction-log.js';
 import type { InteractionMatrix } from '../interactions.js';
 import { buildInteractions } from '../interactions.js';
 import type { ItemNeighbours } from '../item-neighbours.js';
-import { emptyNeighbours, fromRows, neighboursOf, sparsifyRows } from '../item-neighbours.js';
+import { emptyNeighbours, fromRows, neighboursOf } from '../item-neighbours.js';
 import { fitItemSimilarity } from '../item-similarity.js';
 import type { RepeatProfile } from '../repeat-purchase.js';
 import { fitRepeatPurchase } from '../repeat-purchase.js';
@@ -18,6 +17,8 @@ import { fitSessionTransitions } from '../session-transitions.js';
 import type { TimeContextModel } from '../time-context.js';
 import { fitTimeContext } from '../time-context.js';
 import type { SegmentPopularity } from './recs-model.js';
+import type { PersonalModel } from './personal-model.js';
+import { alsBase } from './personal-model.js';
 
 /** Tunables of a training run; every default is what `POST /v1/recommendations/train` uses. */
 export interface RecsTrainingOptions {
@@ -26,6 +27,9 @@ export interface RecsTrainingOptions {
   /** λ candidates for EASE, chosen on a hold-out of the training data. */
   readonly easeLambdas?: readonly number[];
   readonly alsFactors?: number;
+  /** ALS confidence slope α and L2 weight λ (the MovieLens-tuned pair). */
+  readonly alsAlpha?: number;
+  readonly alsLambda?: number;
   /** Neighbours kept per item for each item-item relation. */
   readonly neighbours?: number;
   readonly popularityHalfLifeDays?: number;
@@ -35,7 +39,9 @@ export interface RecsTrainingOptions {
 export const DEFAULT_TRAINING: Required<RecsTrainingOptions> = {
   easeMaxItems: 1_500,
   easeLambdas: [50, 200, 800],
-  alsFactors: 48,
+  alsFactors: 64,
+  alsAlpha: 5,
+  alsLambda: 50,
   neighbours: 100,
   popularityHalfLifeDays: 30,
   seed: 42,
@@ -45,7 +51,7 @@ export const DEFAULT_TRAINING: Required<RecsTrainingOptions> = {
 export interface RecsComponents {
   readonly popularity: Float64Array;
   readonly segmentPopularity: ReadonlyMap<string, SegmentPopularity>;
-  readonly personal: ItemNeighbours;
+  readonly personal: PersonalModel;
   readonly personalInfo: { readonly algorithm: 'ease' | 'als' | 'none'; readonly lambda: number | null; readonly reason: string };
   readonly alsoBought: ItemNeighbours;
   readonly alsoViewed: ItemNeighbours;
@@ -95,7 +101,7 @@ export function fitComponents(
   return {
     popularity,
     segmentPopularity,
-    personal: widen(personalFit.neighbours, everything.toFull, nItems),
+    personal: personalFit.model,
     personalInfo: personalFit.info,
     alsoBought,
     alsoViewed,
@@ -165,25 +171,33 @@ export function chooseEaseLambda(log: InteractionLog, options: Required<RecsTrai
 function fitPersonal(
   x: CompactMatrix,
   options: Required<RecsTrainingOptions>,
-): { readonly neighbours: ItemNeighbours; readonly info: RecsComponents['personalInfo'] } {
+): { readonly model: PersonalModel; readonly info: RecsComponents['personalInfo'] } {
   const m = x.matrix;
   const activeUsers = countActiveUsers(m);
   if (m.nItems < 2 || activeUsers < 2) {
-    return { neighbours: emptyNeighbours(m.nItems), info: { algorithm: 'none', lambda: null, reason: `too little data (${activeUsers} users, ${m.nItems} items with interactions)` } };
+    return { model: { kind: 'none' }, info: { algorithm: 'none', lambda: null, reason: `too little data (${activeUsers} users, ${m.nItems} items with interactions)` } };
   }
   if (m.nItems <= options.easeMaxItems) {
     const lambda =
       options.easeLambdas.length === 1 ? (options.easeLambdas[0] as number) : selectEaseLambda(m, options.easeLambdas, createRng(options.seed)).lambda;
     const ease = fitEase(m, lambda);
     return {
-      neighbours: sparsifyRows(ease.weights, m.nItems, options.neighbours),
+      model: { kind: 'ease', nItems: m.nItems, items: x.toFull, weights: ease.weights },
       info: { algorithm: 'ease', lambda, reason: `${m.nItems} active items ≤ ${options.easeMaxItems}: EASE (λ chosen on a training hold-out)` },
     };
   }
-  const als = fitAls(m, createRng(options.seed), { factors: options.alsFactors });
+  const als = fitAls(m, createRng(options.seed), { factors: options.alsFactors, alpha: options.alsAlpha, lambda: options.alsLambda });
   return {
-    neighbours: neighboursFromFactors(als.itemFactors, m.nItems, als.factors, options.neighbours),
-    info: { algorithm: 'als', lambda: null, reason: `${m.nItems} active items > ${options.easeMaxItems}: implicit ALS, served as item-factor neighbours` },
+    model: {
+      kind: 'als',
+      nItems: m.nItems,
+      items: x.toFull,
+      factors: als.factors,
+      itemFactors: als.itemFactors,
+      base: alsBase(als.itemFactors, m.nItems, als.factors, options.alsLambda),
+      alpha: options.alsAlpha,
+    },
+    info: { algorithm: 'als', lambda: options.alsLambda, reason: `${m.nItems} active items > ${options.easeMaxItems}: implicit ALS (${als.factors} factors), each person folded in on every call` },
   };
 }
 

@@ -3,13 +3,14 @@ import { base64ToFloat64, base64ToInt32, neighboursFromJson, neighboursToJson, t
 import type { RepeatProfile } from '../repeat-purchase.js';
 import type { TimeContextModel, TimeDimension } from '../time-context.js';
 import type { RecsModel, SegmentPopularity } from './recs-model.js';
+import { personalFromJson, personalToJson } from './personal-model.js';
 import { STRATEGIES } from './recs-model.js';
 
 /**
  * A trained recommender as stored JSON (`recs@1`): typed arrays as base64, so the model read back
  * ranks exactly as the one trained. A document that does not check out reads as null (not served).
  */
-export const RECS_MODEL_FORMAT = 'recs@1';
+export const RECS_MODEL_FORMAT = 'recs@2';
 
 export function recsModelToJson(model: RecsModel): unknown {
   const dimension = (d: TimeDimension | null): unknown => (d === null ? null : { buckets: d.buckets, factors: typedToBase64(d.factors) });
@@ -22,7 +23,7 @@ export function recsModelToJson(model: RecsModel): unknown {
     popularityAtMs: model.popularityAtMs,
     popularityHalfLifeDays: model.popularityHalfLifeDays,
     segmentPopularity: [...model.segmentPopularity].map(([key, p]) => ({ key, items: typedToBase64(p.items), scores: typedToBase64(p.scores), lift: typedToBase64(p.lift) })),
-    personal: neighboursToJson(model.personal),
+    personal: personalToJson(model.personal),
     alsoBought: neighboursToJson(model.alsoBought),
     alsoViewed: neighboursToJson(model.alsoViewed),
     nextItem: neighboursToJson(model.nextItem),
@@ -43,12 +44,14 @@ export function recsModelFromJson(json: unknown): RecsModel | null {
   const popularity = typeof j['popularity'] === 'string' ? base64ToFloat64(j['popularity']) : null;
   if (popularity === null || popularity.length !== n) return null;
   const relations: ItemNeighbours[] = [];
-  for (const name of ['personal', 'alsoBought', 'alsoViewed', 'nextItem', 'content']) {
+  for (const name of ['alsoBought', 'alsoViewed', 'nextItem', 'content']) {
     const rel = neighboursFromJson(j[name]);
     if (rel === null || rel.nItems !== n) return null;
     relations.push(rel);
   }
-  const [personal, alsoBought, alsoViewed, nextItem, content] = relations as [ItemNeighbours, ItemNeighbours, ItemNeighbours, ItemNeighbours, ItemNeighbours];
+  const [alsoBought, alsoViewed, nextItem, content] = relations as [ItemNeighbours, ItemNeighbours, ItemNeighbours, ItemNeighbours];
+  const personal = personalFromJson(j['personal'], n);
+  if (personal === null) return null;
   const segmentPopularity = new Map<string, SegmentPopularity>();
   for (const raw of Array.isArray(j['segmentPopularity']) ? (j['segmentPopularity'] as unknown[]) : []) {
     const s = raw as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { ItemNeighbours } from '../item-neighbours.js';
+import type { PersonalModel } from './personal-model.js';
 import type { RepeatProfile } from '../repeat-purchase.js';
 import type { TimeContextModel } from '../time-context.js';
 
@@ -88,7 +89,7 @@ export interface RecsModel {
   readonly popularityAtMs: number;
   readonly popularityHalfLifeDays: number;
   readonly segmentPopularity: ReadonlyMap<string, SegmentPopularity>;
-  readonly personal: ItemNeighbours;
+  readonly personal: PersonalModel;
   readonly alsoBought: ItemNeighbours;
   readonly alsoViewed: ItemNeighbours;
   readonly nextItem: ItemNeighbours;

@@ -1,13 +1,15 @@
 import type { ItemNeighbours } from '../item-neighbours.js';
 import type { RepeatProfile } from '../repeat-purchase.js';
-import { repeatDueScore } from '../repeat-purchase.js';
+import type { PersonalModel } from './personal-model.js';
+import { compactIndex, personalAffinity, personalScores } from './personal-model.js';
+import { isDue, repeatDueScore } from '../repeat-purchase.js';
 import type { RecsContext } from './recs-context.js';
 import type { SegmentPopularity, Strategy } from './recs-model.js';
 
 /** The parts of a trained recommender the ranker reads (a RecsModel, or validation components). */
 export interface RankerModel {
   readonly items: readonly string[];
-  readonly personal: ItemNeighbours;
+  readonly personal: PersonalModel;
   readonly alsoBought: ItemNeighbours;
   readonly alsoViewed: ItemNeighbours;
   readonly nextItem: ItemNeighbours;
@@ -46,7 +48,7 @@ const SESSION_DECAY = 0.5;
 export function scoreStrategy(model: RankerModel, strategy: Strategy, ctx: RecsContext, popular: PopularList): StrategyScores {
   switch (strategy) {
     case 'personal':
-      return spread(model.personal, ctx.history.map((item) => ({ item, weight: 1 })));
+      return personalCandidates(model.personal, ctx.history, (item) => !ctx.purchases.has(item) || dueAgain(model, ctx, item));
     case 'session': {
       const n = ctx.session.length;
       return spread(model.nextItem, ctx.session.map((item, t) => ({ item, weight: SESSION_DECAY ** (n - 1 - t) })));
@@ -73,6 +75,67 @@ export function scoreStrategy(model: RankerModel, strategy: Strategy, ctx: RecsC
   }
 }
 
+/** Personal candidates per call: the best-scored items outside the history. */
+export const PERSONAL_CANDIDATES = 200;
+/** The latest history items a personal reason may point at. */
+const REASON_ANCHORS = 50;
+let scratch = new Float64Array(0);
+
+/**
+ * The person's scores over every item of the collaborative model, the best PERSONAL_CANDIDATES
+ * positive ones kept, each explained by the history item that speaks for it most (among the latest
+ * REASON_ANCHORS). Items the rules would drop anyway (bought and not due again) do not take a
+ * slot, so a long purchase history does not crowd the candidates out; viewed items stay candidates.
+ */
+function personalCandidates(model: PersonalModel, history: readonly number[], mayShow: (item: number) => boolean): StrategyScores {
+  const out: StrategyScores = new Map();
+  if (model.kind === 'none' || history.length === 0) return out;
+  const index = compactIndex(model);
+  const own: number[] = [];
+  for (const item of history) {
+    const c = index.get(item);
+    if (c !== undefined) own.push(c);
+  }
+  if (own.length === 0) return out;
+  if (scratch.length < model.nItems) scratch = new Float64Array(model.nItems);
+  personalScores(model, own, scratch);
+  for (const c of own) if (!mayShow(model.items[c] as number)) scratch[c] = Number.NEGATIVE_INFINITY;
+  const top = topPositive(scratch, model.nItems, PERSONAL_CANDIDATES);
+  const anchors = own.slice(-REASON_ANCHORS);
+  for (const c of top) {
+    let because = -1;
+    let best = Number.NEGATIVE_INFINITY;
+    for (const a of anchors) {
+      const affinity = personalAffinity(model, a, c);
+      if (affinity > best) {
+        best = affinity;
+        because = a;
+      }
+    }
+    const score = scratch[c] as number;
+    out.set(model.items[c] as number, { score, because: because < 0 ? -1 : (model.items[because] as number), note: null, best: score });
+  }
+  return out;
+}
+
+/** Indices of the (at most) k largest positive values of scores[0..n), best first. */
+function topPositive(scores: Float64Array, n: number, k: number): number[] {
+  const top: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const v = scores[j] as number;
+    if (!(v > 0)) continue;
+    if (top.length === k && !(v > (scores[top[k - 1] as number] as number))) continue;
+    let at = top.length < k ? top.length : k - 1;
+    if (top.length < k) top.push(j);
+    while (at > 0 && v > (scores[top[at - 1] as number] as number)) {
+      top[at] = top[at - 1] as number;
+      at--;
+    }
+    top[at] = j;
+  }
+  return top;
+}
+
 /** Σ over anchors of weight · neighbour weight, remembering the anchor with the largest share. */
 function spread(model: ItemNeighbours, anchors: readonly { readonly item: number; readonly weight: number }[]): StrategyScores {
   const out: StrategyScores = new Map();
@@ -96,6 +159,13 @@ function spread(model: ItemNeighbours, anchors: readonly { readonly item: number
     }
   }
   return out;
+}
+
+/** A bought item that is replenishable and due again (the bought-item rule lets it through). */
+export function dueAgain(model: RankerModel, ctx: RecsContext, item: number): boolean {
+  const fact = ctx.purchases.get(item);
+  const profile = model.repeat.get(item);
+  return fact !== undefined && profile !== undefined && isDue(profile, fact.lastMs, ctx.atMs);
 }
 
 function repeatCandidates(model: RankerModel, ctx: RecsContext): StrategyScores {

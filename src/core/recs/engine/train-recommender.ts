@@ -10,6 +10,7 @@ import type { RecsModel, RecsValidation, Strategy, StrategyWeights } from './rec
 import { DEFAULT_WEIGHTS, STRATEGIES } from './recs-model.js';
 import type { PopularList, RankerModel } from './strategy-scores.js';
 import type { TimeContextModel, TimeEvidence } from '../time-context.js';
+import { createRng } from '../../shared/rng.js';
 
 export interface RecsTrainingInput {
   /** Items of the log include catalog items never interacted with (they get content neighbours). */
@@ -26,6 +27,11 @@ export interface RecsTrainingInput {
     readonly validationShare?: number;
     /** At most this many validation users (a deterministic spread), to bound training time. */
     readonly validationUsers?: number;
+    /**
+     * 'time' (default): the last stretch of the data, for live shops and time-split evaluations;
+     * 'holdout': a seeded quarter of each user's items, for evaluations whose test split is not by time.
+     */
+    readonly validation?: 'time' | 'holdout';
   };
   readonly onProgress?: (step: string) => void;
 }
@@ -110,32 +116,34 @@ interface Learned {
   readonly reason: string | null;
 }
 
+/** The validation set weights are learned on: what to fit on, whom to rank, and as of when. */
+interface ValidationSplit {
+  readonly fit: InteractionLog;
+  readonly targets: readonly { readonly user: number; readonly relevant: ReadonlySet<number> }[];
+  /** History of `fit` up to this instant is the context; the ranking is as of it. */
+  readonly atMs: number;
+  readonly fromMs: number;
+}
+
 function learnWeights(input: RecsTrainingInput, options: typeof DEFAULT_TRAINING): Learned {
   const { log } = input;
   if (log.user.length === 0) return { weights: DEFAULT_WEIGHTS, reason: 'no interactions yet' };
-  let first = Infinity;
-  let last = -Infinity;
-  for (const t of log.atMs) {
-    if (t < first) first = t;
-    if (t > last) last = t;
-  }
-  const share = input.options?.validationShare ?? 0.1;
-  const fromMs = last - Math.min((last - first) * share, 30 * 86_400_000);
-  if (!(fromMs > first)) return { weights: DEFAULT_WEIGHTS, reason: 'the data spans no time to validate on' };
-  const targets = validationTargets(log, fromMs, input.options?.validationUsers ?? 2_000);
+  const limit = input.options?.validationUsers ?? 2_000;
+  const split = input.options?.validation === 'holdout' ? holdoutSplit(log, limit, options.seed) : timeSplit(log, input.options?.validationShare ?? 0.1, limit);
+  if (typeof split === 'string') return { weights: DEFAULT_WEIGHTS, reason: split };
+  const { fit, targets, atMs, fromMs } = split;
   if (targets.length < MIN_VALIDATION_USERS) {
     return { weights: DEFAULT_WEIGHTS, reason: `only ${targets.length} users bought again in the validation window (need ${MIN_VALIDATION_USERS})` };
   }
-  input.onProgress?.(`learning blend weights on ${targets.length} users of the validation window`);
-  const before = filterLog(log, (r) => (log.atMs[r] as number) < fromMs);
-  const components = fitComponents(before, input.content, new Map(), fromMs, options);
+  input.onProgress?.(`learning blend weights on ${targets.length} validation users`);
+  const components = fitComponents(fit, input.content, new Map(), atMs, options);
   const model: RankerModel = { ...components, items: log.items };
   const popular = popularList(components.popularity);
   const all: StrategyWeights = Object.fromEntries(STRATEGIES.map((s) => [s, LEARNABLE.includes(s) ? 1 : 0])) as unknown as StrategyWeights;
-  const runs = userRuns(log);
+  const runs = userRuns(fit);
   const time = components.timeContext;
   const cases = targets.map(({ user, relevant }) => {
-    const ctx = userContext(historyFromLog(log, { start: runs[user] as number, end: runs[user + 1] as number }, fromMs), fromMs);
+    const ctx = userContext(historyFromLog(fit, { start: runs[user] as number, end: runs[user + 1] as number }, atMs), atMs);
     return validationCase(model, ctx, relevant, collectStrategies(model, ctx, all, popular), time);
   });
   const measure = (weights: StrategyWeights, useTime = false): { hitRate: number; ndcg: number } => evaluateCases(cases, weights, useTime);
@@ -172,11 +180,20 @@ function learnWeights(input: RecsTrainingInput, options: typeof DEFAULT_TRAINING
 }
 
 /**
- * Users with history before `fromMs` and a purchase from then on; the purchased items are relevant
- * (a repurchase of a replenishable item included: repeat awareness is part of what is measured).
- * More users than `limit`: every n-th in user order, so the choice is deterministic.
+ * The default: the last stretch of time (a share of the span, at most 30 days). Users with history
+ * before it and a purchase in it are the cases; what they bought is relevant (a repurchase of a
+ * replenishable item included: repeat awareness is part of what is measured). More users than
+ * `limit`: every n-th in user order, so the choice is deterministic.
  */
-function validationTargets(log: InteractionLog, fromMs: number, limit: number): { user: number; relevant: Set<number> }[] {
+function timeSplit(log: InteractionLog, share: number, limit: number): ValidationSplit | string {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of log.atMs) {
+    if (t < first) first = t;
+    if (t > last) last = t;
+  }
+  const fromMs = last - Math.min((last - first) * share, 30 * 86_400_000);
+  if (!(fromMs > first)) return 'the data spans no time to validate on';
   const runs = userRuns(log);
   const out: { user: number; relevant: Set<number> }[] = [];
   for (let u = 0; u < log.users.length; u++) {
@@ -188,9 +205,49 @@ function validationTargets(log: InteractionLog, fromMs: number, limit: number): 
     }
     if (hasHistory && relevant.size > 0) out.push({ user: u, relevant });
   }
-  if (out.length <= limit) return out;
-  const step = out.length / limit;
-  return Array.from({ length: limit }, (_, t) => out[Math.floor(t * step)] as { user: number; relevant: Set<number> });
+  return { fit: filterLog(log, (r) => (log.atMs[r] as number) < fromMs), targets: spread(out, limit), atMs: fromMs, fromMs };
+}
+
+/**
+ * For data whose test split is not by time (ratings split per user or per item): a seeded 25% of
+ * each user's purchased items (of users with at least 2) is held out and relevant; every component
+ * is refitted on the rest; the ranking is as of the end of the data.
+ */
+function holdoutSplit(log: InteractionLog, limit: number, seed: number): ValidationSplit | string {
+  const rng = createRng(seed);
+  const runs = userRuns(log);
+  const held = new Set<number>();
+  const out: { user: number; relevant: Set<number> }[] = [];
+  let last = -Infinity;
+  for (const t of log.atMs) if (t > last) last = t;
+  for (let u = 0; u < log.users.length; u++) {
+    const items = new Map<number, number[]>();
+    for (let r = runs[u] as number; r < (runs[u + 1] as number); r++) {
+      if (log.kind[r] !== PURCHASE) continue;
+      const rows = items.get(log.item[r] as number) ?? [];
+      rows.push(r);
+      items.set(log.item[r] as number, rows);
+    }
+    const distinct = [...items.keys()];
+    if (distinct.length < 2) continue;
+    for (let i = distinct.length - 1; i > 0; i--) {
+      const j = rng.nextInt(i + 1);
+      [distinct[i], distinct[j]] = [distinct[j] as number, distinct[i] as number];
+    }
+    const nHeld = Math.min(distinct.length - 1, Math.max(1, Math.round(0.25 * distinct.length)));
+    const relevant = new Set(distinct.slice(0, nHeld));
+    for (const item of relevant) for (const r of items.get(item) ?? []) held.add(r);
+    out.push({ user: u, relevant });
+  }
+  if (out.length === 0) return 'no user has two purchased items to hold one out';
+  return { fit: filterLog(log, (r) => !held.has(r)), targets: spread(out, limit), atMs: last + 1, fromMs: last + 1 };
+}
+
+/** At most `limit` of the cases: every n-th, so the choice is deterministic. */
+function spread<T>(cases: readonly T[], limit: number): T[] {
+  if (cases.length <= limit) return [...cases];
+  const step = cases.length / limit;
+  return Array.from({ length: limit }, (_, t) => cases[Math.floor(t * step)] as T);
 }
 
 /**

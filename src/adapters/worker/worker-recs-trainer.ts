@@ -5,32 +5,26 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RecsModel } from '../../core/recs/engine/recs-model.js';
 import type { RecsTrainingInput } from '../../core/recs/engine/train-recommender.js';
-import { trainRecommender } from '../../core/recs/engine/train-recommender.js';
-
-/** How a training run is executed: in a worker thread (serving goes on), or inline (tests, tiny data). */
-export type RecsTrainingMode = 'worker' | 'inline';
+import type { RecsTrainer } from '../../ports/recs-trainer.js';
 
 /**
  * Trains the recommender off the event loop. The worker is the same TypeScript module as the rest
  * of the app: when the app runs from sources, the worker first registers tsx's loader (a Worker's
  * execArgv does not carry `--import`), then imports the worker module.
  */
-export function trainRecsOffThread(
-  input: Omit<RecsTrainingInput, 'onProgress'>,
-  mode: RecsTrainingMode,
-  onProgress?: (step: string) => void,
-  signal?: AbortSignal,
-): Promise<RecsModel> {
-  if (mode === 'inline') return Promise.resolve(trainRecommender({ ...input, ...(onProgress === undefined ? {} : { onProgress }) }));
-  const fromSources = import.meta.url.endsWith('.ts');
+export function createWorkerRecsTrainer(): RecsTrainer {
+  return { train: trainInWorker };
+}
+
+function trainInWorker(input: Omit<RecsTrainingInput, 'onProgress'>, onProgress: (step: string) => void, signal: AbortSignal): Promise<RecsModel> {  const fromSources = import.meta.url.endsWith('.ts');
   const url = new URL(`./recs-train-worker.${fromSources ? 'ts' : 'js'}`, import.meta.url);
   return new Promise<RecsModel>((resolve, reject) => {
     const worker = fromSources ? new Worker(tsxBootstrap(url), { eval: true, workerData: input }) : new Worker(url, { workerData: input });
     let settled = false;
     // Shutdown stops a run in progress (the current version keeps serving until then).
-    signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
+    signal.addEventListener('abort', () => void worker.terminate(), { once: true });
     worker.on('message', (message: { type: string; step?: string; model?: RecsModel; message?: string }) => {
-      if (message.type === 'progress' && message.step !== undefined) onProgress?.(message.step);
+      if (message.type === 'progress' && message.step !== undefined) onProgress(message.step);
       else if (message.type === 'done' && message.model !== undefined) {
         settled = true;
         resolve(message.model);

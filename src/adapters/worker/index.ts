@@ -1,0 +1,1 @@
+export { createWorkerRecsTrainer } from './worker-recs-trainer.js';
