@@ -163,7 +163,8 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     async profileOf(workspace, lookup) {
       const profileId = await resolveLookup(storage.read, workspace, lookup);
       if (profileId === null) return null;
-      return cache.getDirty(workspace, profileId) ?? (await storage.read.profiles.getMany(workspace, [profileId])).get(profileId) ?? null;
+      // The writer's copy when it has one (unflushed, or recently used): no store read on the hot path.
+      return cache.get(workspace, profileId) ?? (await storage.read.profiles.getMany(workspace, [profileId])).get(profileId) ?? null;
     },
     segmentsOf: (workspace, profileId) => [...engine.index(workspace).segmentsOf(profileId)],
     segmentMembers: (workspace) => new Map(engine.registry(workspace).ordered.map((s) => [s.definition.key, engine.index(workspace).members(s.definition.key).keys()])),

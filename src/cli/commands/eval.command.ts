@@ -199,7 +199,10 @@ async function runRecs(args: readonly string[], runtime: CliRuntime): Promise<nu
       results.push({ algorithm, lambda: null, trainSeconds, selectSeconds: 0, lambdaScores: [], ...report });
     } else if (algorithm === 'blend') {
       // The served recommender: every component, weights learned on a time split of the training ratings.
-      const ranker = trainServedRanker(trainRows, { seed });
+      // Weights are learned on a split like the test's: by time for --split time, else a hold-out
+      // of each user's items (and popularity without time decay, which a random split ignores).
+      const byTime = !given && split === 'time';
+      const ranker = trainServedRanker(trainRows, byTime ? { seed } : { seed, validation: 'holdout', popularityHalfLifeDays: 1e9 });
       const dense = new Map(data.itemIds.map((id, i) => [id, i]));
       const report = evaluateOnSplit(data, (u, n) => ranker.recommend(data.userIds[u] ?? -1, n).map((id) => dense.get(id) ?? -1).filter((i) => i >= 0), k);
       results.push({ algorithm, lambda: ranker.model.report.personal.lambda, trainSeconds: ranker.trainSeconds, selectSeconds: 0, lambdaScores: [], ...report });
