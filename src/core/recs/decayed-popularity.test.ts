@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { makeLog } from '../../../test/builders/interaction-log.js';
 import { bumpPopularity, decayedPopularity, DEFAULT_POPULARITY_WEIGHTS, groupPopularity } from './decayed-popularity.js';
-import type { InteractionLog } from './interaction-log.js';
 import { CART, PURCHASE, VIEW } from './interaction-log.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2024, 5, 1);
 
-/** A log from [user, item, kind, atMs] rows, sorted by user then time as the real one is. */
-function makeLog(nUsers: number, nItems: number, rows: readonly (readonly [number, number, number, number])[]): InteractionLog {
-  const sorted = [...rows].sort((a, b) => a[0] - b[0] || a[3] - b[3]);
-  return {
-    users: Array.from({ length: nUsers }, (_, u) => `u${u}`),
-    items: Array.from({ length: nItems }, (_, i) => `p${i}`),
-    user: Int32Array.from(sorted.map((r) => r[0])),
-    item: Int32Array.from(sorted.map((r) => r[1])),
-    kind: Uint8Array.from(sorted.map((r) => r[2])),
-    atMs: Float64Array.from(sorted.map((r) => r[3])),
-    session: Int32Array.from(sorted.map((_, k) => k)),
-  };
-}
 
 describe('decayedPopularity', () => {
   // Item 0: a view now (1) + a purchase 30 days ago (5 · 1/2) = 3.5.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InteractionLog } from './interaction-log.js';
+import { makeLog } from '../../../test/builders/interaction-log.js';
 import { PURCHASE, VIEW } from './interaction-log.js';
 import type { RepeatProfile } from './repeat-purchase.js';
 import { fitRepeatPurchase, isDue, repeatDueScore } from './repeat-purchase.js';
@@ -8,18 +8,6 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 0, 1);
 
-function makeLog(nUsers: number, nItems: number, rows: readonly (readonly [number, number, number, number])[]): InteractionLog {
-  const sorted = [...rows].sort((a, b) => a[0] - b[0] || a[3] - b[3]);
-  return {
-    users: Array.from({ length: nUsers }, (_, u) => `u${u}`),
-    items: Array.from({ length: nItems }, (_, i) => `p${i}`),
-    user: Int32Array.from(sorted.map((r) => r[0])),
-    item: Int32Array.from(sorted.map((r) => r[1])),
-    kind: Uint8Array.from(sorted.map((r) => r[2])),
-    atMs: Float64Array.from(sorted.map((r) => r[3])),
-    session: Int32Array.from(sorted.map((_, k) => k)),
-  };
-}
 
 const buy = (u: number, i: number, day: number, hour = 12): [number, number, number, number] => [u, i, PURCHASE, T0 + day * DAY + hour * HOUR];
 

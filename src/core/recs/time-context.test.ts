@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InteractionLog } from './interaction-log.js';
+import { makeLog } from '../../../test/builders/interaction-log.js';
 import { PURCHASE, VIEW } from './interaction-log.js';
 import { dayBucket, fitTimeContext, hourBucket, timeFactor } from './time-context.js';
 
@@ -10,18 +10,6 @@ const SAT = Date.UTC(2024, 0, 6);
 const MON = Date.UTC(2024, 0, 8);
 const SUN = Date.UTC(2024, 0, 7);
 
-function makeLog(nUsers: number, nItems: number, rows: readonly (readonly [number, number, number, number])[]): InteractionLog {
-  const sorted = [...rows].sort((a, b) => a[0] - b[0] || a[3] - b[3]);
-  return {
-    users: Array.from({ length: nUsers }, (_, u) => `u${u}`),
-    items: Array.from({ length: nItems }, (_, i) => `p${i}`),
-    user: Int32Array.from(sorted.map((r) => r[0])),
-    item: Int32Array.from(sorted.map((r) => r[1])),
-    kind: Uint8Array.from(sorted.map((r) => r[2])),
-    atMs: Float64Array.from(sorted.map((r) => r[3])),
-    session: Int32Array.from(sorted.map((_, k) => k)),
-  };
-}
 
 describe('time buckets', () => {
   it('match Date#getUTCHours / 4 and Date#getUTCDay, before and after 1970', () => {

@@ -11,12 +11,10 @@ import { buildInteractions } from '../interactions.js';
 import type { ItemNeighbours } from '../item-neighbours.js';
 import { emptyNeighbours, fromRows, neighboursOf } from '../item-neighbours.js';
 import { fitItemSimilarity } from '../item-similarity.js';
-import type { RepeatProfile } from '../repeat-purchase.js';
 import { fitRepeatPurchase } from '../repeat-purchase.js';
 import { fitSessionTransitions } from '../session-transitions.js';
-import type { TimeContextModel } from '../time-context.js';
 import { fitTimeContext } from '../time-context.js';
-import type { SegmentPopularity } from './recs-model.js';
+import type { RecsRelations } from './recs-model.js';
 import type { PersonalModel } from './personal-model.js';
 import { alsBase } from './personal-model.js';
 
@@ -48,17 +46,9 @@ export const DEFAULT_TRAINING: Required<RecsTrainingOptions> = {
 };
 
 /** Every model the ranker blends, fitted on one log. */
-export interface RecsComponents {
+export interface RecsComponents extends RecsRelations {
   readonly popularity: Float64Array;
-  readonly segmentPopularity: ReadonlyMap<string, SegmentPopularity>;
-  readonly personal: PersonalModel;
   readonly personalInfo: { readonly algorithm: 'ease' | 'als' | 'none'; readonly lambda: number | null; readonly reason: string };
-  readonly alsoBought: ItemNeighbours;
-  readonly alsoViewed: ItemNeighbours;
-  readonly nextItem: ItemNeighbours;
-  readonly content: ItemNeighbours;
-  readonly repeat: ReadonlyMap<number, RepeatProfile>;
-  readonly timeContext: TimeContextModel;
   readonly timings: Record<string, number>;
 }
 

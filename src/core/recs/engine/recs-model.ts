@@ -74,11 +74,23 @@ export interface RecsTrainingReport {
   readonly timings: Readonly<Record<string, number>>;
 }
 
+/** The learned relations every strategy reads: shared by a trained model and a validation refit. */
+export interface RecsRelations {
+  readonly segmentPopularity: ReadonlyMap<string, SegmentPopularity>;
+  readonly personal: PersonalModel;
+  readonly alsoBought: ItemNeighbours;
+  readonly alsoViewed: ItemNeighbours;
+  readonly nextItem: ItemNeighbours;
+  readonly content: ItemNeighbours;
+  readonly repeat: ReadonlyMap<number, RepeatProfile>;
+  readonly timeContext: TimeContextModel;
+}
+
 /**
  * A trained recommender: everything serving needs, in memory, immutable. A new training run builds
  * a whole new one, which replaces the old in one assignment (requests in flight finish on the old).
  */
-export interface RecsModel {
+export interface RecsModel extends RecsRelations {
   readonly trainedAtMs: number;
   /** The newest interaction it learned from. */
   readonly dataUntilMs: number;
@@ -88,14 +100,6 @@ export interface RecsModel {
   readonly popularity: Float64Array;
   readonly popularityAtMs: number;
   readonly popularityHalfLifeDays: number;
-  readonly segmentPopularity: ReadonlyMap<string, SegmentPopularity>;
-  readonly personal: PersonalModel;
-  readonly alsoBought: ItemNeighbours;
-  readonly alsoViewed: ItemNeighbours;
-  readonly nextItem: ItemNeighbours;
-  readonly content: ItemNeighbours;
-  readonly repeat: ReadonlyMap<number, RepeatProfile>;
-  readonly timeContext: TimeContextModel;
   readonly weights: StrategyWeights;
   readonly report: RecsTrainingReport;
 }

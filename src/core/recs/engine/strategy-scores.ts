@@ -1,21 +1,13 @@
 import type { ItemNeighbours } from '../item-neighbours.js';
-import type { RepeatProfile } from '../repeat-purchase.js';
 import type { PersonalModel } from './personal-model.js';
 import { compactIndex, personalAffinity, personalScores } from './personal-model.js';
 import { isDue, repeatDueScore } from '../repeat-purchase.js';
 import type { RecsContext } from './recs-context.js';
-import type { SegmentPopularity, Strategy } from './recs-model.js';
+import type { RecsRelations, Strategy } from './recs-model.js';
 
 /** The parts of a trained recommender the ranker reads (a RecsModel, or validation components). */
-export interface RankerModel {
+export interface RankerModel extends Omit<RecsRelations, 'timeContext'> {
   readonly items: readonly string[];
-  readonly personal: PersonalModel;
-  readonly alsoBought: ItemNeighbours;
-  readonly alsoViewed: ItemNeighbours;
-  readonly nextItem: ItemNeighbours;
-  readonly content: ItemNeighbours;
-  readonly repeat: ReadonlyMap<number, RepeatProfile>;
-  readonly segmentPopularity: ReadonlyMap<string, SegmentPopularity>;
 }
 
 /** The most popular items now, best first (the trained popularity plus live events). */
