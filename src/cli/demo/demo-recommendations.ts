@@ -44,13 +44,16 @@ export async function runDemoRecommendations(
       `  On the last weeks of the data (${formatCount(v.users)} customers' next purchases, not used to fit): hit rate@10 ${pct(v.blend.hitRate)} vs ${pct(v.popularity.hitRate)} for best-sellers; NDCG@10 ${v.blend.ndcg.toFixed(3)} vs ${v.popularity.ndcg.toFixed(3)}.\n`,
     );
   } else out.write(`  Blend weights: ${report.weightsReason}.\n`);
+  let productId = input.productId;
   if (input.customerId !== null) {
     const list = await app.recommendations.forUser(workspace, { kind: 'user_id', value: input.customerId }, { atMs, count: 5 });
     out.write(`\n  For customer ${input.customerId}:\n${describe(list)}`);
+    // The page of their first recommendation: a product with a history, so its neighbours show.
+    productId = list.items[0]?.itemId ?? productId;
   }
-  if (input.productId !== null) {
-    const list = await app.recommendations.forItem(workspace, input.productId, null, { atMs, count: 5 });
-    out.write(`\n  On the page of product ${input.productId}:\n${describe(list)}`);
+  if (productId !== null) {
+    const list = await app.recommendations.forItem(workspace, productId, null, { atMs, count: 5 });
+    out.write(`\n  On the page of product ${productId}:\n${describe(list)}`);
   }
 }
 
