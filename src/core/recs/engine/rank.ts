@@ -9,7 +9,7 @@ import type { RecsContext } from './recs-context.js';
 import type { Strategy, StrategyWeights } from './recs-model.js';
 import { PERSONAL_STRATEGIES, STRATEGIES } from './recs-model.js';
 import type { PopularList, RankerModel } from './strategy-scores.js';
-import { scoreStrategy } from './strategy-scores.js';
+import { explainPersonal, scoreStrategy } from './strategy-scores.js';
 
 /** What the rules need to know of an item (from the catalog; null fields are unknown and pass). */
 export interface ItemFacts {
@@ -145,7 +145,7 @@ export function rankRecommendations(request: RankRequest): RankOutcome {
       if (chosen.length >= count) break;
       if (chosenSet.has(item) || !eligible(item) || !fits(item)) continue;
       const part: Contribution = { strategy, value: candidate.score, candidate };
-      take({ item, score: 0, strategy, fallback: true, reasons: [reasonOf(request, part)] });
+      take({ item, score: 0, strategy, fallback: true, reasons: [reasonOf(request, part, item)] });
     }
     if (chosen.length > before) fallbacksUsed.push(strategy);
   }
@@ -181,14 +181,14 @@ function effectiveWeights(weights: StrategyWeights, personalized: boolean): Stra
 
 /** The two largest contributions, then the time-of-day note where it moved the score noticeably. */
 function reasonsOf(request: RankRequest, blended: BlendedItem, parts: readonly Contribution[]): Reason[] {
-  const out = parts.slice(0, 2).map((part) => reasonOf(request, part));
+  const out = parts.slice(0, 2).map((part) => reasonOf(request, part, blended.item));
   const factor = timeFactor(request.model.timeContext, blended.item, request.ctx.atMs);
   if (factor >= 1.2) out.push({ source: 'time', because: null, text: 'often chosen at this time' });
   return out;
 }
 
-function reasonOf(request: RankRequest, part: Contribution): Reason {
-  const because = part.candidate.because;
+function reasonOf(request: RankRequest, part: Contribution, item: number): Reason {
+  const because = part.strategy === 'personal' ? explainPersonal(request.model.personal, request.ctx.history, item) : part.candidate.because;
   const name = because >= 0 ? displayName(request, because) : null;
   const id = because >= 0 ? (request.model.items[because] ?? null) : null;
   switch (part.strategy) {

@@ -8,7 +8,7 @@ import { PURCHASE, VIEW } from '../interaction-log.js';
  * measured is what is served.
  */
 export interface RecsContext {
-  /** Every item the user interacted with (personal: scored through the collaborative weights). */
+  /** Every item the user interacted with, most recent first (personal: the collaborative model's input). */
   readonly history: readonly number[];
   /** The current session's views, oldest first (session next-item). */
   readonly session: readonly number[];
@@ -51,9 +51,8 @@ export interface UserHistory {
 export function userContext(history: UserHistory, atMs: number, extra: { readonly exclude?: ReadonlySet<number> } = {}): RecsContext {
   const latestViews = latestDistinct(history.views.map((v) => v.item));
   const latestBought = [...history.purchases.entries()].sort((a, b) => b[1].lastMs - a[1].lastMs || a[0] - b[0]).map(([item]) => item);
-  const all = new Set<number>([...latestViews, ...history.purchases.keys(), ...history.cart]);
   return {
-    history: [...all].sort((a, b) => a - b),
+    history: dedupe([...history.cart, ...latestViews, ...latestBought]),
     session: history.session,
     boughtAnchors: dedupe([...history.cart, ...latestBought.slice(0, USER_ANCHORS)]),
     viewedAnchors: latestViews.slice(0, USER_ANCHORS),

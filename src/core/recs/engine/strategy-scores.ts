@@ -75,9 +75,10 @@ let scratch = new Float64Array(0);
 
 /**
  * The person's scores over every item of the collaborative model, the best PERSONAL_CANDIDATES
- * positive ones kept, each explained by the history item that speaks for it most (among the latest
- * REASON_ANCHORS). Items the rules would drop anyway (bought and not due again) do not take a
- * slot, so a long purchase history does not crowd the candidates out; viewed items stay candidates.
+ * positive ones kept. Items the rules would drop anyway (bought and not due again) do not take a
+ * slot, so a long purchase history does not crowd the candidates out; viewed items stay
+ * candidates. Which history item explains a candidate is worked out only for the items shown
+ * (explainPersonal), not for every candidate.
  */
 function personalCandidates(model: PersonalModel, history: readonly number[], mayShow: (item: number) => boolean): StrategyScores {
   const out: StrategyScores = new Map();
@@ -92,22 +93,35 @@ function personalCandidates(model: PersonalModel, history: readonly number[], ma
   if (scratch.length < model.nItems) scratch = new Float64Array(model.nItems);
   personalScores(model, own, scratch);
   for (const c of own) if (!mayShow(model.items[c] as number)) scratch[c] = Number.NEGATIVE_INFINITY;
-  const top = topPositive(scratch, model.nItems, PERSONAL_CANDIDATES);
-  const anchors = own.slice(-REASON_ANCHORS);
-  for (const c of top) {
-    let because = -1;
-    let best = Number.NEGATIVE_INFINITY;
-    for (const a of anchors) {
-      const affinity = personalAffinity(model, a, c);
-      if (affinity > best) {
-        best = affinity;
-        because = a;
-      }
-    }
+  for (const c of topPositive(scratch, model.nItems, PERSONAL_CANDIDATES)) {
     const score = scratch[c] as number;
-    out.set(model.items[c] as number, { score, because: because < 0 ? -1 : (model.items[because] as number), note: null, best: score });
+    out.set(model.items[c] as number, { score, because: -1, note: null, best: score });
   }
   return out;
+}
+
+/**
+ * The history item that speaks most for `item` in the personal model (largest EASE weight, or
+ * factor affinity for ALS), among the first REASON_ANCHORS of the history (the most recent); −1
+ * when none does.
+ */
+export function explainPersonal(model: PersonalModel, history: readonly number[], item: number): number {
+  if (model.kind === 'none') return -1;
+  const index = compactIndex(model);
+  const target = index.get(item);
+  if (target === undefined) return -1;
+  let because = -1;
+  let best = Number.NEGATIVE_INFINITY;
+  for (const a of history.slice(0, REASON_ANCHORS)) {
+    const c = index.get(a);
+    if (c === undefined || a === item) continue;
+    const affinity = personalAffinity(model, c, target);
+    if (affinity > best) {
+      best = affinity;
+      because = a;
+    }
+  }
+  return because;
 }
 
 /** Indices of the (at most) k largest positive values of scores[0..n), best first. */
