@@ -1,5 +1,6 @@
 import type { CatalogStore } from './catalog-store.js';
 import type { ComputedTraitStore } from './computed-trait-store.js';
+import type { DecisionStore } from './decision-store.js';
 import type { EventStore } from './event-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { ProfileStore } from './profile-store.js';
@@ -15,6 +16,7 @@ export interface Stores {
   readonly workspaces: WorkspaceStore;
   readonly computedTraits: ComputedTraitStore;
   readonly segments: SegmentStore;
+  readonly decisions: DecisionStore;
 }
 
 /**

@@ -2,6 +2,7 @@ import { openMemoryStorage } from '../../src/adapters/memory/index.js';
 import { describeCatalogStoreContract } from './catalog-store.contract.js';
 import { describeComputedTraitStoreContract } from './computed-trait-store.contract.js';
 import type { OpenStorage } from './contract-helpers.js';
+import { describeDecisionStoreContract } from './decision-store.contract.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 import { describeIdentityStoreContract } from './identity-store.contract.js';
 import { describeProfileStoreContract } from './profile-store.contract.js';
@@ -18,6 +19,7 @@ describeCatalogStoreContract('memory', open);
 describeWorkspaceStoreContract('memory', open);
 describeComputedTraitStoreContract('memory', open);
 describeSegmentStoreContract('memory', open);
+describeDecisionStoreContract('memory', open);
 describeUnitOfWorkContract('memory', open, {
   skip: [
     {

@@ -13,6 +13,7 @@ import type { Storage } from '../../src/ports/storage.js';
 import { describeCatalogStoreContract } from './catalog-store.contract.js';
 import { describeComputedTraitStoreContract } from './computed-trait-store.contract.js';
 import type { OpenStorage } from './contract-helpers.js';
+import { describeDecisionStoreContract } from './decision-store.contract.js';
 import { P1, P2, WS_A, WS_B, append, eventFor, inRun } from './contract-helpers.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 import { describeIdentityStoreContract } from './identity-store.contract.js';
@@ -36,6 +37,7 @@ describeCatalogStoreContract('sqlite', open);
 describeWorkspaceStoreContract('sqlite', open);
 describeComputedTraitStoreContract('sqlite', open);
 describeSegmentStoreContract('sqlite', open);
+describeDecisionStoreContract('sqlite', open);
 describeUnitOfWorkContract('sqlite', open);
 
 /** Everything the tests below write, read back through the read view. */
@@ -58,6 +60,8 @@ async function readAll(storage: Storage): Promise<unknown> {
     schedule: await r.segments.listSchedule(WS_A),
     webhooks: await r.segments.listWebhooks(WS_A),
     models: await r.segments.listModels(WS_A, 'rfm'),
+    decisions: await r.decisions.scan(WS_A, { placement: null, after: null, limit: 100 }),
+    decisionCount: await r.decisions.count(WS_A),
   };
 }
 
@@ -116,6 +120,24 @@ describe('sqlite: the database file', () => {
         createdAtMs: 9,
       });
       await stores.segments.putModel(WS_A, { kind: 'rfm', id: 'm', body: { q: [1, 2] }, updatedAtMs: 16 });
+      await stores.decisions.appendMany(WS_A, [
+        {
+          id: 'dec_0000000000000000000001',
+          profileId: P1,
+          placement: 'home',
+          channel: 'web',
+          atMs: 17,
+          personalized: true,
+          offerKey: 'o',
+          offerPropensity: 0.5,
+          discountPercent: 10,
+          contentKey: null,
+          contentPropensity: null,
+          items: ['sku'],
+          context: { x: [1, 0.5] },
+        },
+      ]);
+      await stores.decisions.addOutcome(WS_A, 'dec_0000000000000000000001', { kind: 'click', atMs: 18, value: null, messageId: 'm1' });
     });
     const before = await readAll(first);
     await first.close();

@@ -54,6 +54,19 @@ export interface WorkspaceTables {
   readonly webhooks: Map<string, string>;
   /** StoredModel JSON by kind, then id. An empty inner map is invisible. */
   readonly segmentModels: Map<string, Map<string, string>>;
+  /** The decision log by decision id. */
+  readonly decisions: Map<string, DecisionEntry>;
+  /** Outcome JSON by decision id, then kind (at most one per kind). An empty inner map is invisible. */
+  readonly decisionOutcomes: Map<string, Map<string, string>>;
+}
+
+/** One logged decision. Immutable: reassignProfile replaces the entry (so its undo restores the old one). */
+export interface DecisionEntry {
+  readonly profileId: ProfileId | null;
+  readonly placement: string;
+  readonly atMs: number;
+  /** JSON of the DecisionRecord fields. */
+  readonly json: string;
 }
 
 export interface MembershipEntry {
@@ -130,6 +143,8 @@ export function workspaceTables(tables: MemoryTables, workspace: WorkspaceId): W
       segmentSchedule: new Map(),
       webhooks: new Map(),
       segmentModels: new Map(),
+      decisions: new Map(),
+      decisionOutcomes: new Map(),
     };
     tables.byWorkspace.set(workspace, found);
   }

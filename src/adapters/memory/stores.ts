@@ -1,6 +1,7 @@
 import type { Stores } from '../../ports/storage.js';
 import { createMemoryCatalogStore } from './catalog-store.js';
 import { createMemoryComputedTraitStore } from './computed-trait-store.js';
+import { createMemoryDecisionStore } from './decision-store.js';
 import { createMemoryEventStore } from './event-store.js';
 import { createMemoryIdentityStore } from './identity-store.js';
 import { createMemoryProfileStore } from './profile-store.js';
@@ -18,5 +19,6 @@ export function createMemoryStores(ctx: MemoryStoreContext): Stores {
     workspaces: createMemoryWorkspaceStore(ctx),
     computedTraits: createMemoryComputedTraitStore(ctx),
     segments: createMemorySegmentStore(ctx),
+    decisions: createMemoryDecisionStore(ctx),
   };
 }

@@ -1,6 +1,7 @@
 import type { Stores } from '../../ports/storage.js';
 import { createSqliteCatalogStore } from './catalog-store.js';
 import { createSqliteComputedTraitStore } from './computed-trait-store.js';
+import { createSqliteDecisionStore } from './decision-store.js';
 import { createSqliteEventStore } from './event-store.js';
 import { createSqliteIdentityStore } from './identity-store.js';
 import { createSqliteProfileStore } from './profile-store.js';
@@ -18,5 +19,6 @@ export function createSqliteStores(ctx: SqliteStoreContext): Stores {
     workspaces: createSqliteWorkspaceStore(ctx),
     computedTraits: createSqliteComputedTraitStore(ctx),
     segments: createSqliteSegmentStore(ctx),
+    decisions: createSqliteDecisionStore(ctx),
   };
 }

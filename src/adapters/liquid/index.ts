@@ -1,0 +1,2 @@
+export { createLiquidTemplateRenderer } from './liquid-template-renderer.js';
+export type { LiquidTemplateRendererOptions } from './liquid-template-renderer.js';
