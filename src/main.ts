@@ -10,6 +10,7 @@ import { openMemoryStorage } from './adapters/memory/index.js';
 import { openSqliteStorage } from './adapters/sqlite/index.js';
 import { createFetchWebhookSender } from './adapters/http/index.js';
 import { createWorkerRecsTrainer } from './adapters/worker/index.js';
+import { createLiquidTemplateRenderer } from './adapters/liquid/index.js';
 import type { AppConfig } from './app/app-config.js';
 import type { AttuneApp } from './app/attune-app.js';
 import { createAttuneApp } from './app/create-attune-app.js';
@@ -65,6 +66,11 @@ function toAppConfig(config: Config): AppConfig {
       retrainIntervalMs: config.recommendations.retrainIntervalHours * 3_600_000,
       requireConsent: config.recommendations.requireConsent,
     },
+    decisions: {
+      rewardWindowMs: config.decisions.rewardWindowMinutes * 60_000,
+      logFlushIntervalMs: 200,
+      propensityModel: config.decisions.propensityModel === '' ? null : config.decisions.propensityModel,
+    },
   };
 }
 
@@ -118,7 +124,7 @@ function waitForShutdownSignal(): Promise<string> {
 async function openApp(config: Config, logger: Logger): Promise<AttuneApp> {
   const storage = openStorage(config.storage);
   try {
-    return await createAttuneApp({ storage, clock: systemClock, logger, config: toAppConfig(config), webhookSender: createFetchWebhookSender(), recsTrainer: createWorkerRecsTrainer() });
+    return await createAttuneApp({ storage, clock: systemClock, logger, config: toAppConfig(config), webhookSender: createFetchWebhookSender(), recsTrainer: createWorkerRecsTrainer(), templateRenderer: createLiquidTemplateRenderer() });
   } catch (e) {
     await storage.close();
     throw e;

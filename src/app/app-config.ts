@@ -37,6 +37,14 @@ export interface AppConfig {
     /** Personalize only with explicit consent to "personalization". */
     readonly requireConsent: boolean;
   };
+  readonly decisions: {
+    /** A decision with no positive outcome after this long teaches its bandits reward 0 (ms). */
+    readonly rewardWindowMs: number;
+    /** The exposure log is written this often (ms). */
+    readonly logFlushIntervalMs: number;
+    /** The prediction model (`predicted.<key>`) read as purchase propensity by the discount policy. */
+    readonly propensityModel: string | null;
+  };
 }
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
@@ -44,4 +52,5 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   profiles: { cacheSize: 100_000, flushIntervalMs: 5_000, maxDirtyProfiles: 50_000, flushChunkProfiles: 2_000 },
   segments: { backfillChunkProfiles: 5_000, dueCheckIntervalMs: 1_000, sweepIntervalMs: 900_000, previewSampleSize: 2_000 },
   recommendations: { retrainIntervalMs: 24 * 3_600_000, requireConsent: false },
+  decisions: { rewardWindowMs: 3_600_000, logFlushIntervalMs: 200, propensityModel: 'buy_30d' },
 };

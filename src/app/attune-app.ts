@@ -15,6 +15,7 @@ import type { SegmentKind } from '../core/segments/segment-definition.js';
 import type { BackfillOutcome, BackfillProgress } from './segments/segment-engine.js';
 import type { PredictionsApi } from './models/prediction-service.js';
 import type { RecommendationsApi } from './recs/recommendation-service.js';
+import type { DecisionsApi } from './decisions/decision-service.js';
 import type { MemberContact, OverlapMatrix, SavedSegment, SegmentInput, SegmentPreview, SegmentSummary, SizePoint } from './segments/segment-service.js';
 import type { RuleInput } from './segments/parse-segment-input.js';
 import type { ClusteringsApi } from './segments/clustering-model.js';
@@ -223,6 +224,8 @@ export interface AttuneApp {
   readonly clusterings: ClusteringsApi;
   /** Recommendations for a user, an item or a basket, per placement, from memory (src/app/recs/recommendation-service.ts). */
   readonly recommendations: RecommendationsApi;
+  /** One answer per placement: items, offer, content, with reasons; outcomes teach the bandits (src/app/decisions). */
+  readonly decisions: DecisionsApi;
   health(): HealthView;
   /** Stops accepting events, flushes what was acknowledged, and closes storage. */
   close(): Promise<void>;

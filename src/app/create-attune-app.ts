@@ -31,6 +31,12 @@ import { PersonaService } from './segments/persona-service.js';
 import { RfmService } from './segments/rfm-service.js';
 import { PredictionService } from './models/prediction-service.js';
 import { RecommendationService } from './recs/recommendation-service.js';
+import { DecisionService } from './decisions/decision-service.js';
+import { ProfileSegmentInput } from './segments/segment-input.js';
+import type { TouchedProfiles } from './segments/segment-engine.js';
+import type { ProfileState } from '../core/profiles/profile-state.js';
+import type { ProfileLookup } from './profiles/profile-lookup.js';
+import type { TemplateRenderer } from '../ports/template-renderer.js';
 import type { WebhookSender } from '../ports/webhook-sender.js';
 import type { RecsTrainer } from '../ports/recs-trainer.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
@@ -45,6 +51,10 @@ export interface AttuneAppDeps {
   readonly webhookSender?: WebhookSender;
   /** Runs recommender trainings off the event loop; absent: inline (serving waits meanwhile). */
   readonly recsTrainer?: RecsTrainer;
+  /** Compiles message templates; absent: decision placements with content are refused. */
+  readonly templateRenderer?: TemplateRenderer;
+  /** Seeds the bandits' exploration (tests); default random. */
+  readonly decisionSeed?: number;
 }
 
 const AUTH_CACHE_TTL_MS = 5_000;
@@ -96,6 +106,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
   for (const workspace of await storage.read.workspaces.listWorkspaces()) await recover(workspace.id);
   // Late-bound like `exclusive`: the recommendation service is built after the writer.
   let observeRecs: RecommendationService['observe'] = () => () => undefined;
+  let observeDecisions: (workspace: WorkspaceId, newEvents: TouchedProfiles['newEvents']) => void = () => undefined;
   const writer = createIngestWriter({
     uow: storage.uow,
     clock,
@@ -109,6 +120,8 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
       return () => {
         segmentsCommitted();
         recsCommitted();
+        // Outcomes of decisions (clicks, orders) are recorded after the commit, in their own transaction.
+        if (applied.touched.newEvents.size > 0) observeDecisions(workspace, applied.touched.newEvents);
       };
     },
     config: {
@@ -174,12 +187,46 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     config: { requireConsent: config.recommendations.requireConsent },
   });
   observeRecs = (workspace, newEvents, lastSeq) => recsService.observe(workspace, newEvents, lastSeq);
+  const readState = async (workspace: WorkspaceId, lookup: ProfileLookup): Promise<ProfileState | null> => {
+    const profileId = await resolveLookup(storage.read, workspace, lookup);
+    if (profileId === null) return null;
+    return cache.get(workspace, profileId) ?? (await storage.read.profiles.getMany(workspace, [profileId])).get(profileId) ?? null;
+  };
+  const decisionService = new DecisionService({
+    storage,
+    clock,
+    logger,
+    recommendations: recsService,
+    templates: deps.templateRenderer ?? null,
+    async profileOf(workspace, lookup, atMs) {
+      const state = await readState(workspace, lookup);
+      if (state === null) return null;
+      const memberships = engine.index(workspace).segmentsOf(state.profileId);
+      const input = new ProfileSegmentInput(state, atMs, await specFor(workspace), engine.enrichers(workspace), memberships, engine.predictors(workspace));
+      return { state, input, segments: [...memberships] };
+    },
+    async catalogFacts(workspace, itemId) {
+      const item = (await storage.read.catalog.getMany(workspace, [itemId])).get(itemId);
+      return item === undefined ? null : { price: item.price, marginRate: item.marginRate };
+    },
+    config: {
+      requireConsent: config.recommendations.requireConsent,
+      rewardWindowMs: config.decisions.rewardWindowMs,
+      logFlushIntervalMs: config.decisions.logFlushIntervalMs,
+      propensityModel: config.decisions.propensityModel,
+    },
+    ...(deps.decisionSeed === undefined ? {} : { seed: deps.decisionSeed }),
+  });
+  observeDecisions = (workspace, newEvents) => {
+    void decisionService.observe(workspace, newEvents).catch((error: unknown) => logger.error('decision outcomes not recorded', { workspace, error: String(error) }));
+  };
   const personaService = new PersonaService(modelDeps);
   const loadModels = async (workspace: WorkspaceId): Promise<void> => {
     await rfmService.load(workspace);
     await predictionService.load(workspace);
     await clusterService.load(workspace);
     await recsService.load(workspace);
+    await decisionService.load(workspace);
   };
   for (const workspace of await storage.read.workspaces.listWorkspaces()) await loadModels(workspace.id);
   const timers = startSegmentTimers({
@@ -391,12 +438,14 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     rfm: rfmService,
     clusterings: clusterService,
     recommendations: recsService,
+    decisions: decisionService,
     health: () => ({ status: 'ok', storage: storage.engine, uptimeMs: clock.nowMs() - startedAtMs, ingestQueueDepth: writer.depth(),
       unflushedProfiles: cache.dirtySize,
     }),
     async close() {
       await timers.stop();
       recsService.close();
+      await decisionService.close();
       await webhookDispatcher?.close();
       await writer.close();
       await storage.close();

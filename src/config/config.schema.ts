@@ -186,6 +186,24 @@ export const ConfigSchema = z.strictObject({
       }),
     })
     .prefault({}),
+  decisions: z
+    .strictObject({
+      /** Minutes after which a decision without a positive outcome teaches its bandits reward 0. Default 60. */
+      rewardWindowMinutes: setting(z.number().min(1).max(60 * 24 * 30).default(60), {
+        description:
+          'A decision whose offer or content got no click or order within this many minutes counts as reward 0 for the bandits that chose it (outcomes arriving later are still recorded on the decision).',
+        env: 'ATTUNE_DECISIONS_REWARD_WINDOW_MIN',
+        flag: null,
+      }),
+      /** The prediction model read as purchase propensity. Default "buy_30d". */
+      propensityModel: setting(z.string().max(40).default('buy_30d'), {
+        description:
+          'The prediction model (POST /v1/models key) whose score is the purchase propensity the stage-aware discount policy reads; when the workspace has no such model the policy works without it. Empty: never read one.',
+        env: 'ATTUNE_DECISIONS_PROPENSITY_MODEL',
+        flag: null,
+      }),
+    })
+    .prefault({}),
   auth: z
     .strictObject({
       /** Secret of the admin key created on first start. Default: none (a key is generated and printed once). */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMemoryStorage } from '../../src/adapters/memory/index.js';
+import { createLiquidTemplateRenderer } from '../../src/adapters/liquid/index.js';
 import { openSqliteStorage } from '../../src/adapters/sqlite/index.js';
 import type { AppConfig } from '../../src/app/app-config.js';
 import { DEFAULT_APP_CONFIG } from '../../src/app/app-config.js';
@@ -32,6 +33,7 @@ export async function openTestApp(
     profiles?: Partial<AppConfig['profiles']>;
     segments?: Partial<AppConfig['segments']>;
     recommendations?: Partial<AppConfig['recommendations']>;
+    decisions?: Partial<AppConfig['decisions']>;
     path?: string;
     nowMs?: () => number;
     /** Delivers webhooks (e.g. createFetchWebhookSender()); absent: webhooks are stored, not sent. */
@@ -57,12 +59,15 @@ export async function openTestApp(
     profiles: { ...DEFAULT_APP_CONFIG.profiles, ...opts.profiles },
     segments: { ...DEFAULT_APP_CONFIG.segments, ...opts.segments },
     recommendations: { ...DEFAULT_APP_CONFIG.recommendations, ...opts.recommendations },
+    decisions: { ...DEFAULT_APP_CONFIG.decisions, ...opts.decisions },
   };
   const app = await createAttuneApp({
     storage,
     clock: { nowMs: opts.nowMs ?? (() => Date.now()) },
     logger: silentLogger,
     config,
+    templateRenderer: createLiquidTemplateRenderer(),
+    decisionSeed: 7,
     ...(opts.webhookSender === undefined ? {} : { webhookSender: opts.webhookSender }),
   });
   // As on a real first start: the default workspace exists (no-op when the store already has it).

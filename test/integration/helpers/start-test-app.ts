@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createWorkerRecsTrainer } from '../../../src/adapters/worker/index.js';
+import { createLiquidTemplateRenderer } from '../../../src/adapters/liquid/index.js';
 import { openSqliteStorage } from '../../../src/adapters/sqlite/index.js';
 import type { AppConfig } from '../../../src/app/app-config.js';
 import { DEFAULT_APP_CONFIG } from '../../../src/app/app-config.js';
@@ -47,6 +48,7 @@ export async function startTestApp(
     config,
     // As `attune serve` does: recommender trainings run in a worker thread.
     recsTrainer: createWorkerRecsTrainer(),
+    templateRenderer: createLiquidTemplateRenderer(),
   });
   const bootstrapped = await app.bootstrap({ adminSecret: ADMIN_KEY, writeSecret: WRITE_KEY });
   if (bootstrapped === null) throw new Error('a fresh store must bootstrap');

@@ -1,9 +1,8 @@
 import type { BuyingStageName } from '../../features/buying-stage.js';
 import { BUYING_STAGES } from '../../features/buying-stage.js';
 import type { FieldError } from '../../recs/engine/placement.js';
-import { compileSegmentRule } from '../../segments/compile-segment-rule.js';
 import type { CompiledRule } from '../../segments/compiled-rule.js';
-import { parseSegmentRule } from '../../segments/parse-segment-rule.js';
+import { parseRule } from '../parse-rule.js';
 import type { RuleSchema } from '../../segments/rule-schema.js';
 import { DEFAULT_RULE_SCHEMA } from '../../segments/rule-schema.js';
 import type { EpochMs } from '../../shared/time.js';
@@ -150,7 +149,7 @@ export function parseOffer(key: string, raw: unknown, options: ParseOfferOptions
   const endsAtMs = instant(body, 'endsAt', errors);
   if (startsAtMs !== null && endsAtMs !== null && endsAtMs <= startsAtMs) errors.push({ field: 'endsAt', message: 'must be after startsAt' });
 
-  const eligibility = parseEligibility(body['eligibility'], options.schema ?? DEFAULT_RULE_SCHEMA, errors);
+  const eligibility = parseRule(body['eligibility'], 'eligibility', options.schema ?? DEFAULT_RULE_SCHEMA, errors);
   const stages = parseStages(body['stages'], errors);
   const caps = parseCaps(body['caps'], errors);
   const priority = number(body, 'priority', { min: -MAX_PRIORITY, max: MAX_PRIORITY, integer: true }, errors) ?? 0;
@@ -242,28 +241,6 @@ function parseBudget(raw: unknown, errors: FieldError[]): OfferBudget | null {
   const maxRedemptions = number(raw, 'maxRedemptions', { min: 0, max: MAX_MONEY, integer: true }, errors, 'budget.');
   if (maxDiscountValue === null && maxRedemptions === null) return null;
   return { maxDiscountValue, maxRedemptions };
-}
-
-function parseEligibility(raw: unknown, schema: RuleSchema, errors: FieldError[]): CompiledRule | null {
-  if (raw === undefined || raw === null) return null;
-  let ast: unknown = raw;
-  if (typeof raw === 'string') {
-    const parsed = parseSegmentRule(raw);
-    if (!parsed.ok) {
-      errors.push({ field: 'eligibility', message: parsed.error.message });
-      return null;
-    }
-    ast = parsed.value;
-  } else if (!isObject(raw)) {
-    errors.push({ field: 'eligibility', message: 'a segment rule: the text form (a string) or the JSON form (an object)' });
-    return null;
-  }
-  const compiled = compileSegmentRule(ast, schema);
-  if (!compiled.ok) {
-    for (const e of compiled.error) errors.push({ field: e.path === '' ? 'eligibility' : `eligibility.${e.path}`, message: e.message });
-    return null;
-  }
-  return compiled.value;
 }
 
 function parseStages(raw: unknown, errors: FieldError[]): readonly BuyingStageName[] {

@@ -1,0 +1,600 @@
+import { randomBytes } from 'node:crypto';
+import type { NormalizedEvent } from '../../core/events/event.js';
+import type { ProfileFeatures } from '../../core/features/compute-features.js';
+import { CONTEXT_DIM, CONTEXT_FEATURES, banditContext } from '../../core/decisions/bandit-context.js';
+import { choose } from '../../core/decisions/bandit/choose.js';
+import type { LinearBanditState } from '../../core/decisions/bandit/linear-arms.js';
+import { parseLinearBanditState, ridgeCoefficients, update } from '../../core/decisions/bandit/linear-arms.js';
+import { createLinUcb } from '../../core/decisions/bandit/linucb.js';
+import type { DecisionOutcome, DecisionRecord, StoredDecision } from '../../core/decisions/decision-record.js';
+import type { OfferCandidate } from '../../core/decisions/offer-candidates.js';
+import { offerCandidates } from '../../core/decisions/offer-candidates.js';
+import type { OfferUsage } from '../../core/decisions/offers/eligibility.js';
+import { consentFor } from '../../core/profiles/consent.js';
+import { readNumber } from '../../core/profiles/ecommerce-fields.js';
+import type { ProfileState } from '../../core/profiles/profile-state.js';
+import { evaluateSegment, matchSegment } from '../../core/segments/evaluate-segment.js';
+import type { SegmentInput } from '../../core/segments/evaluate-segment.js';
+import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
+import type { JsonObject, JsonValue } from '../../core/shared/json.js';
+import { isJsonObject } from '../../core/shared/json.js';
+import type { Rng } from '../../core/shared/rng.js';
+import { createRng } from '../../core/shared/rng.js';
+import type { EpochMs } from '../../core/shared/time.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Logger } from '../../ports/logger.js';
+import type { Storage } from '../../ports/storage.js';
+import type { TemplateData, TemplateRenderer } from '../../ports/template-renderer.js';
+import { AppError } from '../app-error.js';
+import type { ProfileLookup } from '../profiles/profile-lookup.js';
+import type { RecommendationList, RecommendationsApi } from '../recs/recommendation-service.js';
+import type { CompiledVariant, LoadedPlacement } from './decision-config.js';
+import { DecisionConfig } from './decision-config.js';
+import { DecisionLog } from './decision-log.js';
+
+const BANDIT_KIND = 'bandit';
+/** Traits never given to templates or used to choose (GDPR special categories and the like). */
+export const SENSITIVE_TRAITS: ReadonlySet<string> = new Set(['ethnicity', 'race', 'religion', 'health', 'sexual_orientation', 'political_views', 'gender_identity', 'disability', 'biometrics']);
+/** An order without a decision id is credited to the customer's latest decision this recent. */
+const ATTRIBUTION_WINDOW_MS = 24 * 3_600_000;
+/** Pending rewards at most (the oldest count as no reward when more arrive). */
+const MAX_PENDING = 200_000;
+const OUTCOME_EVENTS: ReadonlyMap<string, DecisionOutcome['kind']> = new Map([
+  ['Product Clicked', 'click'],
+  ['Promotion Clicked', 'click'],
+  ['Decision Clicked', 'click'],
+  ['Product Added', 'add_to_cart'],
+  ['Order Completed', 'order'],
+]);
+
+/** The live profile as decide() reads it (built by the app from the writer's cache and the engine). */
+export interface DecisionProfile {
+  readonly state: ProfileState;
+  readonly input: SegmentInput & { readonly baseFeatures: ProfileFeatures };
+  readonly segments: readonly string[];
+}
+
+export interface DecideRequest {
+  readonly user: ProfileLookup | null;
+  readonly placement: string;
+  readonly context: {
+    readonly page?: string | undefined;
+    readonly device?: string | undefined;
+    /** When the answer is shown (ISO in the API); default now. */
+    readonly atMs?: EpochMs | undefined;
+    /** The item in view (product page): item-to-item recommendations and the price offers are held to. */
+    readonly itemId?: string | undefined;
+    /** The basket's value, for offer guardrails on a cart page. */
+    readonly basketValue?: number | undefined;
+  };
+}
+
+export interface DecisionPart {
+  readonly reason: string;
+}
+
+export interface DecisionView {
+  readonly decisionId: string;
+  readonly placement: string;
+  readonly channel: string;
+  readonly personalized: boolean;
+  readonly notPersonalizedReason: string | null;
+  readonly recommendations: (RecommendationList & DecisionPart) | null;
+  readonly offer:
+    | (DecisionPart & {
+        readonly key: string;
+        readonly name: string;
+        readonly kind: string;
+        readonly discountPercent: number;
+        readonly discountValue: number | null;
+        readonly headline: string | null;
+        readonly policy: string;
+        readonly propensity: number;
+      })
+    | null;
+  /** Why no offer, when there is none. */
+  readonly noOfferReason: string | null;
+  readonly content:
+    | (DecisionPart & {
+        readonly variant: string;
+        readonly subject: string | null;
+        readonly body: string | null;
+        readonly text: string | null;
+        readonly policy: string;
+        readonly propensity: number;
+      })
+    | null;
+  /** Experiments arrive with issue 7; always null until then. */
+  readonly experiment: null;
+  readonly atMs: EpochMs;
+}
+
+export interface DecisionsApi {
+  decide(workspace: WorkspaceId, request: DecideRequest): Promise<DecisionView>;
+  getDecision(workspace: WorkspaceId, id: string): Promise<StoredDecision | null>;
+  putOffer(workspace: WorkspaceId, key: string, body: unknown): Promise<JsonValue>;
+  listOffers(workspace: WorkspaceId): readonly { readonly key: string; readonly source: JsonValue }[];
+  deleteOffer(workspace: WorkspaceId, key: string): Promise<boolean>;
+  putPlacement(workspace: WorkspaceId, key: string, body: unknown): Promise<JsonValue>;
+  listPlacements(workspace: WorkspaceId): readonly { readonly key: string; readonly source: JsonValue }[];
+  deletePlacement(workspace: WorkspaceId, key: string): Promise<boolean>;
+  /** Renders a template for a user as decide would (preview). */
+  preview(workspace: WorkspaceId, input: { readonly template: string; readonly user: ProfileLookup | null; readonly escape: 'html' | 'none' }): Promise<string>;
+  /** The template data of a profile (campaign rendering). */
+  templateData(workspace: WorkspaceId, user: ProfileLookup, extra: { readonly recommendations: RecommendationList | null; readonly channel: string; readonly atMs: EpochMs }): Promise<{ readonly data: TemplateData; readonly consented: boolean } | null>;
+  /** The bandits' learned state per placement slot (arms, updates, coefficients by feature name). */
+  banditReport(workspace: WorkspaceId, placement: string): readonly { readonly slot: string; readonly arms: readonly { readonly arm: string; readonly updates: number; readonly coefficients: Readonly<Record<string, number>> }[] }[];
+}
+
+export interface DecisionServiceDeps {
+  readonly storage: Storage;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly recommendations: RecommendationsApi;
+  readonly profileOf: (workspace: WorkspaceId, lookup: ProfileLookup, atMs: EpochMs) => Promise<DecisionProfile | null>;
+  /** Compiles content templates (absent: placements with content are refused). */
+  readonly templates: TemplateRenderer | null;
+  readonly catalogFacts: (workspace: WorkspaceId, itemId: string) => Promise<{ readonly price: number | null; readonly marginRate: number | null } | null>;
+  readonly config: {
+    readonly requireConsent: boolean;
+    /** A shown decision with no positive outcome after this long counts as reward 0 for its bandits. */
+    readonly rewardWindowMs: number;
+    readonly logFlushIntervalMs: number;
+    /** The `predicted.*` score used as purchase propensity by the discount policy (null: none). */
+    readonly propensityModel: string | null;
+  };
+  /** Seed of the bandits' exploration (tests); default: random per process. */
+  readonly seed?: number;
+}
+
+interface PendingReward {
+  readonly workspace: WorkspaceId;
+  readonly slots: readonly { readonly slot: string; readonly arm: string }[];
+  readonly x: Float64Array;
+  readonly atMs: number;
+}
+
+/**
+ * Decisions: what a customer sees on a placement, in one answer: recommended items, the offer and
+ * its discount, the content variant rendered, each with its reason; logged as an exposure with its
+ * propensities; outcomes (click, add to cart, order) come back as events and teach the bandits.
+ */
+export class DecisionService implements DecisionsApi {
+  private readonly deps: DecisionServiceDeps;
+  readonly configs: DecisionConfig;
+  private readonly log: DecisionLog;
+  private readonly bandits = new Map<string, LinearBanditState>();
+  private readonly dirtyBandits = new Set<string>();
+  private readonly pending = new Map<string, PendingReward>();
+  private readonly rng: Rng;
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(deps: DecisionServiceDeps) {
+    this.deps = deps;
+    this.configs = new DecisionConfig({ storage: deps.storage, clock: deps.clock, logger: deps.logger, templates: deps.templates });
+    this.log = new DecisionLog({ storage: deps.storage, logger: deps.logger, flushIntervalMs: deps.config.logFlushIntervalMs });
+    this.rng = createRng(deps.seed ?? randomBytes(4).readUInt32LE(0));
+    this.timer = setInterval(() => void this.sweep(), 10_000);
+    this.timer.unref();
+  }
+
+  async load(workspace: WorkspaceId): Promise<void> {
+    await this.configs.load(workspace);
+    for (const stored of await this.deps.storage.read.segments.listModels(workspace, BANDIT_KIND)) {
+      try {
+        this.bandits.set(`${workspace}\u0000${stored.id}`, parseLinearBanditState(stored.body));
+      } catch {
+        this.deps.logger.error('stored bandit state is unreadable; starting fresh', { workspace, bandit: stored.id });
+      }
+    }
+  }
+
+  async decide(workspace: WorkspaceId, request: DecideRequest): Promise<DecisionView> {
+    const loaded = this.configs.placement(workspace, request.placement);
+    if (loaded === null) {
+      throw new AppError('ERR_NOT_FOUND', `No decision placement "${request.placement}"`, { details: [{ field: 'placement', message: 'create it with PUT /v1/placements/{key}' }] });
+    }
+    const { placement } = loaded;
+    const atMs = request.context.atMs ?? this.deps.clock.nowMs();
+    const id = `dec_${randomBytes(16).toString('base64url').slice(0, 22)}`;
+    const profile = request.user === null ? null : await this.deps.profileOf(workspace, request.user, atMs);
+    let personalized = true;
+    let notPersonalizedReason: string | null = null;
+    if (profile === null) {
+      personalized = false;
+      notPersonalizedReason = request.user === null ? 'anonymous request: no profile named' : 'unknown visitor: no profile yet';
+    } else {
+      const consent = consentFor(profile.state, 'personalization', !this.deps.config.requireConsent);
+      if (!consent.granted) {
+        personalized = false;
+        notPersonalizedReason = consent.source === 'explicit' ? 'the visitor declined personalization' : 'no consent to personalization on record (consent is required)';
+      }
+    }
+    // Fatigue and placement eligibility: the general (fallback) answer instead of the personal one.
+    let fallbackReason: string | null = null;
+    if (profile !== null && personalized) {
+      if (placement.cap !== null) {
+        const recent = await this.log.forProfile(workspace, profile.state.profileId, atMs - placement.cap.windowDays * 86_400_000);
+        const here = recent.filter((d) => d.placement === placement.key).length;
+        if (here >= placement.cap.max) fallbackReason = `frequency cap: ${here} decisions here in the last ${placement.cap.windowDays} days (max ${placement.cap.max})`;
+      }
+      if (fallbackReason === null && placement.eligibility !== null && !matchSegment(placement.eligibility, profile.input, atMs)) {
+        fallbackReason = `not eligible here: ${evaluateSegment(placement.eligibility, profile.input, atMs).reasons.join('; ')}`;
+      }
+    }
+    const personal = profile !== null && personalized && fallbackReason === null;
+    const features = personal ? profile.input.baseFeatures : null;
+    const propensityKey = this.deps.config.propensityModel;
+    const propensity = personal && propensityKey !== null ? (profile.input.predicted[propensityKey] ?? null) : null;
+    const x = banditContext({ features, device: request.context.device ?? null, propensity });
+
+    const recommendations = await this.recommend(workspace, loaded, request, personalized, atMs);
+    const offerPart = personal && placement.offers !== null ? await this.chooseOffer(workspace, loaded, profile, request, x, propensity, atMs) : null;
+    const noOfferReason =
+      placement.offers === null ? null : offerPart === null ? (fallbackReason ?? notPersonalizedReason ?? 'no offer') : offerPart.offer === null ? offerPart.reason : null;
+    const offer = offerPart?.offer ?? null;
+    const contentPart = placement.content === null ? null : this.chooseContent(workspace, loaded, personal ? profile : null, x, atMs);
+    const data = this.buildData(personal ? profile : null, recommendations, offer, placement.channel, atMs);
+    const content = contentPart === null ? null : this.render(contentPart, data, placement.channel, fallbackReason ?? (personal ? null : notPersonalizedReason));
+
+    const record: DecisionRecord = {
+      id,
+      profileId: profile?.state.profileId ?? null,
+      placement: placement.key,
+      channel: placement.channel,
+      atMs,
+      personalized: personal,
+      offerKey: offer?.key ?? null,
+      offerPropensity: offer?.propensity ?? null,
+      discountPercent: offer?.discountPercent ?? null,
+      contentKey: content?.variant ?? null,
+      contentPropensity: content?.propensity ?? null,
+      items: recommendations?.items.map((i) => i.itemId) ?? [],
+      context: { x: Array.from(x), page: request.context.page ?? null, device: request.context.device ?? null },
+    };
+    this.log.append(workspace, record);
+    const slots = [
+      ...(offer !== null && offer.policy === 'bandit' ? [{ slot: `${placement.key}:offers`, arm: offer.key }] : []),
+      ...(content !== null && content.policy === 'bandit' ? [{ slot: `${placement.key}:content`, arm: content.variant }] : []),
+    ];
+    if (slots.length > 0) this.remember(id, { workspace, slots, x, atMs: this.deps.clock.nowMs() });
+    return {
+      decisionId: id,
+      placement: placement.key,
+      channel: placement.channel,
+      personalized: personal,
+      notPersonalizedReason: personal ? null : (fallbackReason ?? notPersonalizedReason),
+      recommendations,
+      offer,
+      noOfferReason,
+      content,
+      experiment: null,
+      atMs,
+    };
+  }
+
+  getDecision(workspace: WorkspaceId, id: string): Promise<StoredDecision | null> {
+    return this.log.get(workspace, id);
+  }
+
+  /**
+   * Called after each ingest commit with the batch's new events: outcomes carrying a decision id
+   * (`properties.decision_id`, or `context.decision_id`), and orders without one credited to the
+   * customer's latest decision within 24 hours, are recorded once per kind; the first positive
+   * outcome rewards the bandits that chose.
+   */
+  async observe(workspace: WorkspaceId, newEvents: ReadonlyMap<ProfileId, readonly NormalizedEvent[]>): Promise<void> {
+    for (const [profileId, events] of newEvents) {
+      for (const event of events) {
+        const kind = event.type === 'track' && event.event !== null ? OUTCOME_EVENTS.get(event.event) : undefined;
+        if (kind === undefined) continue;
+        let decisionId = decisionIdOf(event);
+        if (decisionId === null && kind === 'order') decisionId = (await this.log.forProfile(workspace, profileId, event.timestampMs - ATTRIBUTION_WINDOW_MS, 1))[0]?.id ?? null;
+        if (decisionId === null) continue;
+        const decision = await this.log.get(workspace, decisionId);
+        if (decision === null || (decision.profileId !== null && decision.profileId !== profileId)) continue;
+        const outcome: DecisionOutcome = { kind, atMs: event.timestampMs, value: kind === 'order' ? readNumber(event.properties['revenue'] ?? event.properties['total']) : null, messageId: event.messageId };
+        await this.log.flush();
+        const recorded = await this.deps.storage.uow.run('decisions:outcome', (stores) => stores.decisions.addOutcome(workspace, decisionId, outcome));
+        if (recorded) this.reward(decisionId, kind);
+      }
+    }
+  }
+
+  async putOffer(workspace: WorkspaceId, key: string, body: unknown): Promise<JsonValue> {
+    await this.configs.putOffer(workspace, key, body);
+    return this.configs.offerSources(workspace).find((o) => o.key === key)?.source ?? null;
+  }
+
+  listOffers(workspace: WorkspaceId): readonly { readonly key: string; readonly source: JsonValue }[] {
+    return this.configs.offerSources(workspace);
+  }
+
+  deleteOffer(workspace: WorkspaceId, key: string): Promise<boolean> {
+    return this.configs.delete(workspace, 'offer', key);
+  }
+
+  async putPlacement(workspace: WorkspaceId, key: string, body: unknown): Promise<JsonValue> {
+    const loaded = await this.configs.putPlacement(workspace, key, body);
+    return loaded.placement.source as JsonValue;
+  }
+
+  listPlacements(workspace: WorkspaceId): readonly { readonly key: string; readonly source: JsonValue }[] {
+    return this.configs.placements(workspace).map((p) => ({ key: p.placement.key, source: p.placement.source as JsonValue }));
+  }
+
+  deletePlacement(workspace: WorkspaceId, key: string): Promise<boolean> {
+    return this.configs.delete(workspace, 'decision-placement', key);
+  }
+
+  async preview(workspace: WorkspaceId, input: { readonly template: string; readonly user: ProfileLookup | null; readonly escape: 'html' | 'none' }): Promise<string> {
+    const template = this.configs.compileTemplate(input.template, 'template');
+    const atMs = this.deps.clock.nowMs();
+    const found = input.user === null ? null : await this.templateData(workspace, input.user, { recommendations: null, channel: 'web', atMs });
+    const data = found?.consented === true ? found.data : this.buildData(null, null, null, 'web', atMs);
+    return renderSafely(template, data, input.escape);
+  }
+
+  async templateData(
+    workspace: WorkspaceId,
+    user: ProfileLookup,
+    extra: { readonly recommendations: RecommendationList | null; readonly channel: string; readonly atMs: EpochMs },
+  ): Promise<{ readonly data: TemplateData; readonly consented: boolean } | null> {
+    const profile = await this.deps.profileOf(workspace, user, extra.atMs);
+    if (profile === null) return null;
+    const consented = consentFor(profile.state, 'personalization', !this.deps.config.requireConsent).granted;
+    return { data: this.buildData(consented ? profile : null, extra.recommendations, null, extra.channel, extra.atMs), consented };
+  }
+
+  banditReport(workspace: WorkspaceId, placement: string): ReturnType<DecisionsApi['banditReport']> {
+    const out: { slot: string; arms: { arm: string; updates: number; coefficients: Record<string, number> }[] }[] = [];
+    for (const slot of ['offers', 'content']) {
+      const state = this.bandits.get(`${workspace}\u0000${placement}:${slot}`);
+      if (state === undefined) continue;
+      out.push({
+        slot,
+        arms: state.arms.map((arm) => {
+          const theta = ridgeCoefficients(arm, CONTEXT_DIM);
+          return { arm: arm.id, updates: arm.n, coefficients: Object.fromEntries(CONTEXT_FEATURES.map((name, i) => [name, round(theta[i] ?? 0)])) };
+        }),
+      });
+    }
+    return out;
+  }
+
+  /** Writes the exposure buffer and the bandits (on close, and periodically). */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.log.close();
+    await this.saveBandits();
+  }
+
+  private async recommend(workspace: WorkspaceId, loaded: LoadedPlacement, request: DecideRequest, personalized: boolean, atMs: number): Promise<(RecommendationList & DecisionPart) | null> {
+    const recs = loaded.placement.recommendations;
+    if (recs === null) return null;
+    const query = { placement: recs.placement ?? undefined, count: recs.count, atMs };
+    const user = personalized ? request.user : null;
+    try {
+      const list =
+        request.context.itemId !== undefined
+          ? await this.deps.recommendations.forItem(workspace, request.context.itemId, user, query)
+          : await this.deps.recommendations.forUser(workspace, user ?? { kind: 'anonymous_id', value: '\u0000nobody' }, query);
+      return { ...list, reason: `recommender version ${list.modelVersion}, placement "${list.placement}"${list.personalized ? '' : ` (not personalized: ${list.notPersonalizedReason ?? 'no profile'})`}` };
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'ERR_RECS_NOT_TRAINED' || error.code === 'ERR_NOT_FOUND')) return null;
+      throw error;
+    }
+  }
+
+  private async chooseOffer(
+    workspace: WorkspaceId,
+    loaded: LoadedPlacement,
+    profile: DecisionProfile,
+    request: DecideRequest,
+    x: Float64Array,
+    propensity: number | null,
+    atMs: number,
+  ): Promise<{ readonly offer: NonNullable<DecisionView['offer']> | null; readonly reason: string }> {
+    const spec = loaded.placement.offers;
+    if (spec === null) return { offer: null, reason: 'this placement shows no offers' };
+    const all = this.configs.offers(workspace).filter((o) => spec.keys === null || spec.keys.includes(o.key));
+    if (all.length === 0) return { offer: null, reason: 'no offer is configured for this placement' };
+    const usage = await this.usage(workspace, profile.state.profileId, loaded.placement.key, all.map((o) => o.key), atMs);
+    const facts = request.context.itemId === undefined ? null : await this.deps.catalogFacts(workspace, request.context.itemId);
+    const features = profile.input.baseFeatures;
+    const { candidates, excluded } = offerCandidates({
+      offers: all,
+      profile: profile.input,
+      features,
+      propensity,
+      populationDiscountRate: 0.2,
+      highValue: features.monetary > 0 && (features.frequency >= 5 || features.monetary >= 1_000),
+      usage,
+      price: request.context.basketValue ?? facts?.price ?? null,
+      marginRate: facts?.marginRate ?? null,
+      nowMs: atMs,
+    });
+    if (candidates.length === 0) return { offer: null, reason: excluded.map((e) => `${e.key}: ${e.reason}`).join('; ') || 'no eligible offer' };
+    let chosen: OfferCandidate;
+    let propensityOfChoice = 1;
+    let policy = 'priority';
+    if (spec.policy === 'bandit' && candidates.length > 1) {
+      const choice = choose(this.bandit(workspace, `${loaded.placement.key}:offers`), candidates.map((c) => c.offer.key), x, this.rng);
+      chosen = candidates.find((c) => c.offer.key === choice.arm) as OfferCandidate;
+      propensityOfChoice = choice.propensity;
+      policy = `bandit (LinUCB, ${choice.reason})`;
+    } else chosen = candidates[0] as OfferCandidate;
+    return {
+      offer: {
+        key: chosen.offer.key,
+        name: chosen.offer.name,
+        kind: chosen.offer.kind,
+        discountPercent: chosen.discountPercent,
+        discountValue: chosen.discountValue,
+        headline: chosen.offer.message.headline,
+        policy: spec.policy === 'bandit' && candidates.length > 1 ? 'bandit' : 'priority',
+        propensity: round(propensityOfChoice),
+        reason: `${chosen.reason}; chosen by ${policy} among ${candidates.length} eligible offer${candidates.length === 1 ? '' : 's'}`,
+      },
+      reason: '',
+    };
+  }
+
+  private chooseContent(workspace: WorkspaceId, loaded: LoadedPlacement, profile: DecisionProfile | null, x: Float64Array, atMs: number): { variant: CompiledVariant; policy: string; propensity: number; reason: string } | null {
+    const { placement, variants } = loaded;
+    const spec = placement.content;
+    if (spec === null || variants.length === 0) return null;
+    const fallback = variants.find((v) => v.variant.key === placement.fallbackVariant) ?? (variants[0] as CompiledVariant);
+    if (profile === null) return { variant: fallback, policy: 'fallback', propensity: 1, reason: 'the general variant' };
+    const eligible = variants.filter((v) => v.variant.eligibility === null || matchSegment(v.variant.eligibility, profile.input, atMs));
+    if (eligible.length === 0) return { variant: fallback, policy: 'fallback', propensity: 1, reason: 'no variant is for this customer: the general one' };
+    if (spec.policy === 'priority' || eligible.length === 1) {
+      const first = eligible[0] as CompiledVariant;
+      return { variant: first, policy: 'priority', propensity: 1, reason: first.variant.eligibility === null ? 'the first variant' : `eligible: ${first.variant.eligibility.text}` };
+    }
+    const choice = choose(this.bandit(workspace, `${placement.key}:content`), eligible.map((v) => v.variant.key), x, this.rng);
+    const variant = eligible.find((v) => v.variant.key === choice.arm) as CompiledVariant;
+    return { variant, policy: 'bandit', propensity: round(choice.propensity), reason: `chosen by bandit (LinUCB, ${choice.reason}) among ${eligible.length} variants` };
+  }
+
+  private render(part: { variant: CompiledVariant; policy: string; propensity: number; reason: string }, data: TemplateData, channel: string, note: string | null): NonNullable<DecisionView['content']> {
+    const html = channel === 'web' || channel === 'email';
+    const { variant } = part;
+    return {
+      variant: variant.variant.key,
+      subject: variant.subject === null ? null : renderSafely(variant.subject, data, 'none'),
+      body: variant.body === null ? null : renderSafely(variant.body, data, html ? 'html' : 'none'),
+      text: variant.text === null ? null : renderSafely(variant.text, data, 'none'),
+      policy: part.policy,
+      propensity: part.propensity,
+      reason: note === null ? part.reason : `${part.reason} (${note})`,
+    };
+  }
+
+  /** What templates may read; without a personal answer, no profile data at all. */
+  private buildData(profile: DecisionProfile | null, recommendations: RecommendationList | null, offer: DecisionView['offer'], channel: string, atMs: number): TemplateData {
+    const items = (recommendations?.items ?? []).map((i) => ({ itemId: i.itemId, name: i.name, price: i.price, category: i.category }));
+    const offerData: JsonValue = offer === null ? null : { key: offer.key, name: offer.name, discountPercent: offer.discountPercent, headline: offer.headline, kind: offer.kind };
+    const base: JsonObject = { recommendations: items, offer: offerData, channel, now: new Date(atMs).toISOString() };
+    if (profile === null) return { ...base, traits: {}, features: {}, segments: [], predicted: {} };
+    const traits: Record<string, JsonValue> = {};
+    for (const [name, entry] of Object.entries(profile.state.traits)) if (!SENSITIVE_TRAITS.has(name.toLowerCase())) traits[name] = entry.value;
+    const f = profile.input.baseFeatures;
+    const features: JsonObject = {
+      buyingStage: f.buyingStage.stage,
+      frequency: f.frequency,
+      monetary: f.monetary,
+      recencyDays: f.recencyDays,
+      topCategory: f.topCategory,
+      cartItemCount: f.cartItemCount,
+    };
+    return { ...base, traits, features, segments: [...profile.segments], predicted: { ...profile.input.predicted } };
+  }
+
+  /** Exposures of each offer to this customer (and here) within its cap windows; budgets from the log's outcomes. */
+  private async usage(workspace: WorkspaceId, profileId: ProfileId, placement: string, keys: readonly string[], atMs: number): Promise<Map<string, OfferUsage>> {
+    const offers = this.configs.offers(workspace);
+    const longest = Math.max(1, ...offers.flatMap((o) => [o.caps.perCustomer?.windowDays ?? 0, o.caps.perPlacement?.windowDays ?? 0]));
+    const recent = await this.log.forProfile(workspace, profileId, atMs - longest * 86_400_000);
+    const out = new Map<string, OfferUsage>();
+    for (const offer of offers) {
+      if (!keys.includes(offer.key)) continue;
+      const within = (days: number | undefined) => (d: StoredDecision) => d.offerKey === offer.key && d.atMs >= atMs - (days ?? 0) * 86_400_000;
+      out.set(offer.key, {
+        exposuresForCustomer: recent.filter(within(offer.caps.perCustomer?.windowDays)).length,
+        exposuresForPlacement: recent.filter((d) => d.placement === placement).filter(within(offer.caps.perPlacement?.windowDays)).length,
+        discountSpent: 0,
+        redemptions: 0,
+      });
+    }
+    return out;
+  }
+
+  private bandit(workspace: WorkspaceId, slot: string): LinearBanditState {
+    const key = `${workspace}\u0000${slot}`;
+    let state = this.bandits.get(key);
+    if (state === undefined) {
+      state = createLinUcb({ dim: CONTEXT_DIM, alpha: 0.5, lambda: 1, epsilon: 0.05 });
+      this.bandits.set(key, state);
+    }
+    return state;
+  }
+
+  private remember(id: string, entry: PendingReward): void {
+    if (this.pending.size >= MAX_PENDING) {
+      const oldest = this.pending.keys().next().value;
+      if (oldest !== undefined) this.expire(oldest);
+    }
+    this.pending.set(id, entry);
+  }
+
+  /** The first positive outcome (click for content, order for offers) rewards the arms that were chosen. */
+  private reward(decisionId: string, kind: DecisionOutcome['kind']): void {
+    const entry = this.pending.get(decisionId);
+    if (entry === undefined) return;
+    const remaining = entry.slots.filter((s) => {
+      const positive = s.slot.endsWith(':offers') ? kind === 'order' : kind === 'click' || kind === 'order';
+      if (positive) this.learn(entry.workspace, s.slot, s.arm, entry.x, 1);
+      return !positive;
+    });
+    if (remaining.length === 0) this.pending.delete(decisionId);
+    else this.pending.set(decisionId, { ...entry, slots: remaining });
+  }
+
+  private expire(decisionId: string): void {
+    const entry = this.pending.get(decisionId);
+    if (entry === undefined) return;
+    for (const s of entry.slots) this.learn(entry.workspace, s.slot, s.arm, entry.x, 0);
+    this.pending.delete(decisionId);
+  }
+
+  private learn(workspace: WorkspaceId, slot: string, arm: string, x: Float64Array, reward: number): void {
+    update(this.bandit(workspace, slot), arm, x, reward);
+    this.dirtyBandits.add(`${workspace}\u0000${slot}`);
+  }
+
+  /** Decisions past the reward window count as no reward; the bandits are saved. */
+  async sweep(nowMs = this.deps.clock.nowMs()): Promise<void> {
+    for (const [id, entry] of this.pending) {
+      if (nowMs - entry.atMs < this.deps.config.rewardWindowMs) break;
+      this.expire(id);
+    }
+    await this.saveBandits();
+  }
+
+  private async saveBandits(): Promise<void> {
+    if (this.dirtyBandits.size === 0) return;
+    const keys = [...this.dirtyBandits];
+    this.dirtyBandits.clear();
+    const updatedAtMs = this.deps.clock.nowMs();
+    await this.deps.storage.uow.run('decisions:bandits', async (stores) => {
+      for (const key of keys) {
+        const [workspace, slot] = key.split('\u0000') as [WorkspaceId, string];
+        const state = this.bandits.get(key);
+        if (state !== undefined) await stores.segments.putModel(workspace, { kind: BANDIT_KIND, id: slot, body: JSON.parse(JSON.stringify(state)) as JsonValue, updatedAtMs });
+      }
+    });
+  }
+}
+
+function decisionIdOf(event: NormalizedEvent): string | null {
+  const fromProperties = event.properties['decision_id'];
+  if (typeof fromProperties === 'string' && fromProperties.startsWith('dec_')) return fromProperties;
+  const fromContext = event.context['decision_id'];
+  if (typeof fromContext === 'string' && fromContext.startsWith('dec_')) return fromContext;
+  const attune = event.context['attune'];
+  if (isJsonObject(attune) && typeof attune['decision_id'] === 'string') return attune['decision_id'];
+  return null;
+}
+
+function renderSafely(template: { render(data: TemplateData, opts?: { escape: 'html' | 'none' }): string }, data: TemplateData, escape: 'html' | 'none'): string {
+  try {
+    return template.render(data, { escape });
+  } catch (error) {
+    throw new AppError('ERR_VALIDATION', `The template could not be rendered: ${error instanceof Error ? error.message : String(error)}`, { details: [{ field: 'template', message: 'simplify it (a limit was hit) or fix it' }] });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
