@@ -100,3 +100,15 @@ export const BanditReportSchema = z.object({
   features: z.array(z.string()),
   slots: z.array(z.object({ slot: z.string(), arms: z.array(z.object({ arm: z.string(), updates: z.number().int(), coefficients: z.record(z.string(), z.number()) })) })),
 });
+
+const Estimate = z.object({ value: z.number(), standardError: z.number(), effectiveSampleSize: z.number().int() });
+export const PolicyEvaluationQuerySchema = z.object({ slot: z.enum(['offers', 'content']).default('offers') });
+export const PolicyEvaluationSchema = z
+  .object({
+    placement: z.string(),
+    slot: z.enum(['offers', 'content']),
+    decisions: z.number().int(),
+    loggedValue: z.number().nullable().describe('Mean reward the logging policy earned on these decisions'),
+    policies: z.array(z.object({ policy: z.string(), ips: Estimate, snips: Estimate, doublyRobust: Estimate })).readonly(),
+  })
+  .meta({ id: 'PolicyEvaluation' });

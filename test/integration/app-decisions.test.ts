@@ -100,6 +100,32 @@ describe('decisions', () => {
     expect(learned).toBeGreaterThanOrEqual(1);
   });
 
+  it('evaluates other policies from the logged decisions (IPS, SNIPS, doubly robust) once their reward window closes', async () => {
+    let now = NOW;
+    t = await openTestApp('memory', { nowMs: () => now, decisions: { rewardWindowMs: 60_000 } });
+    await setup(t);
+    const carts = Array.from({ length: 30 }, (_, i) => ({ type: 'track', event: 'Product Added', userId: `cook${2 * i + 1}`, messageId: `cart${i}`, timestamp: iso(NOW - 4_000), properties: { product_id: 'pan' } }));
+    await ingest(t.app, carts);
+    const decisions = [];
+    for (let i = 0; i < 30; i++) decisions.push(await t.app.decisions.decide(WS, { user: { kind: 'user_id', value: `cook${2 * i + 1}` }, placement: 'home', context: {} }));
+    expect(decisions.every((d) => d.offer !== null)).toBe(true);
+    // Every third customer orders, naming the decision.
+    await ingest(
+      t.app,
+      decisions.filter((_, i) => i % 3 === 0).map((d, i) => ({ type: 'track', event: 'Order Completed', userId: `cook${6 * i + 1}`, messageId: `ord${i}`, timestamp: iso(NOW - 1_000), properties: { order_id: `ord${i}`, revenue: 30, decision_id: d.decisionId } })),
+    );
+    await expect.poll(async () => (await t.app.decisions.getDecision(WS, decisions[0]?.decisionId ?? ''))?.outcomes.length).toBe(1);
+    expect((await t.app.decisions.evaluatePolicies(WS, 'home', 'offers')).decisions).toBe(10); // only the ordered ones: the others' windows are open
+    now = NOW + 120_000;
+    const evaluation = await t.app.decisions.evaluatePolicies(WS, 'home', 'offers');
+    expect(evaluation.decisions).toBe(30);
+    expect(evaluation.loggedValue).toBeCloseTo(10 / 30, 6);
+    const uniform = evaluation.policies.find((p) => p.policy === 'uniform random');
+    expect(uniform?.snips.value).toBeGreaterThan(0);
+    expect(uniform?.snips.value).toBeLessThan(1);
+    expect(evaluation.policies.map((p) => p.policy)).toEqual(expect.arrayContaining(['always nudge', 'always shipping']));
+  });
+
   it('without consent, or past the frequency cap, answers the general variant without an offer, saying why', async () => {
     t = await openTestApp('memory', { nowMs: () => NOW });
     await setup(t);

@@ -4,7 +4,10 @@ import type { ProfileFeatures } from '../../core/features/compute-features.js';
 import { CONTEXT_DIM, CONTEXT_FEATURES, banditContext } from '../../core/decisions/bandit-context.js';
 import { choose } from '../../core/decisions/bandit/choose.js';
 import type { LinearBanditState } from '../../core/decisions/bandit/linear-arms.js';
-import { parseLinearBanditState, ridgeCoefficients, update } from '../../core/decisions/bandit/linear-arms.js';
+import { greedyArm, parseLinearBanditState, ridgeCoefficients, update } from '../../core/decisions/bandit/linear-arms.js';
+import type { LoggedDecision, TargetPolicy } from '../../core/decisions/off-policy/estimators.js';
+import { doublyRobust, ips, snips } from '../../core/decisions/off-policy/estimators.js';
+import { fitRidgeRewardModel } from '../../core/decisions/off-policy/ridge-reward-model.js';
 import { createLinUcb } from '../../core/decisions/bandit/linucb.js';
 import type { DecisionOutcome, DecisionRecord, StoredDecision } from '../../core/decisions/decision-record.js';
 import type { OfferCandidate } from '../../core/decisions/offer-candidates.js';
@@ -33,6 +36,7 @@ import { DecisionConfig } from './decision-config.js';
 import { DecisionLog } from './decision-log.js';
 
 const BANDIT_KIND = 'bandit';
+const BUDGET_KIND = 'offer-budget';
 /** Traits never given to templates or used to choose (GDPR special categories and the like). */
 export const SENSITIVE_TRAITS: ReadonlySet<string> = new Set(['ethnicity', 'race', 'religion', 'health', 'sexual_orientation', 'political_views', 'gender_identity', 'disability', 'biometrics']);
 /** An order without a decision id is credited to the customer's latest decision this recent. */
@@ -122,6 +126,22 @@ export interface DecisionsApi {
   preview(workspace: WorkspaceId, input: { readonly template: string; readonly user: ProfileLookup | null; readonly escape: 'html' | 'none' }): Promise<string>;
   /** The template data of a profile (campaign rendering). */
   templateData(workspace: WorkspaceId, user: ProfileLookup, extra: { readonly recommendations: RecommendationList | null; readonly channel: string; readonly atMs: EpochMs }): Promise<{ readonly data: TemplateData; readonly consented: boolean } | null>;
+  /**
+   * Compiles a campaign's templates once (refusing bad ones with the field, line and column) and
+   * returns a renderer for one recipient at a time: null for a recipient without a profile or
+   * without consent to the `purpose` (marketing e-mail by default), with the reason.
+   */
+  campaign(
+    workspace: WorkspaceId,
+    templates: { readonly subject: string | null; readonly body: string | null; readonly text: string | null },
+    options: { readonly channel: string; readonly purpose: string; readonly recommendations: number; readonly atMs: EpochMs },
+  ): (user: ProfileLookup) => Promise<{ readonly rendered: { readonly subject: string | null; readonly body: string | null; readonly text: string | null } } | { readonly skipped: string }>;
+  /**
+   * Off-policy evaluation from the decision log: what other policies would have earned on the
+   * logged traffic of a placement's offers or content (IPS, self-normalized IPS, doubly robust),
+   * next to what the logging policy earned. Decisions still inside the reward window are left out.
+   */
+  evaluatePolicies(workspace: WorkspaceId, placement: string, slot: 'offers' | 'content'): Promise<PolicyEvaluation>;
   /** The bandits' learned state per placement slot (arms, updates, coefficients by feature name). */
   banditReport(workspace: WorkspaceId, placement: string): readonly { readonly slot: string; readonly arms: readonly { readonly arm: string; readonly updates: number; readonly coefficients: Readonly<Record<string, number>> }[] }[];
 }
@@ -147,6 +167,34 @@ export interface DecisionServiceDeps {
   readonly seed?: number;
 }
 
+export interface PolicyEstimate {
+  readonly value: number;
+  readonly standardError: number;
+  readonly effectiveSampleSize: number;
+}
+
+export interface PolicyEvaluation {
+  readonly placement: string;
+  readonly slot: 'offers' | 'content';
+  /** Logged decisions usable for this slot (chosen by a bandit, reward window closed). */
+  readonly decisions: number;
+  /** The mean reward the logging policy earned. */
+  readonly loggedValue: number | null;
+  readonly policies: readonly { readonly policy: string; readonly ips: PolicyEstimate; readonly snips: PolicyEstimate; readonly doublyRobust: PolicyEstimate }[];
+}
+
+/** A logged decision as the estimators read it; null when it did not choose this slot by a bandit or its window is open. */
+function loggedDecision(d: StoredDecision, slot: 'offers' | 'content', cutoffMs: number): LoggedDecision | null {
+  const arm = slot === 'offers' ? d.offerKey : d.contentKey;
+  const propensity = slot === 'offers' ? d.offerPropensity : d.contentPropensity;
+  const x = d.context['x'];
+  const eligible = d.context[slot === 'offers' ? 'offerArms' : 'contentArms'];
+  if (arm === null || propensity === null || !(propensity > 0) || !Array.isArray(x) || x.length !== CONTEXT_DIM || !Array.isArray(eligible) || eligible.length < 2) return null;
+  const positive = d.outcomes.some((o) => (slot === 'offers' ? o.kind === 'order' : o.kind === 'click' || o.kind === 'order'));
+  if (!positive && d.atMs > cutoffMs) return null;
+  return { x: Float64Array.from(x as number[]), arm, propensity, reward: positive ? 1 : 0, eligible: eligible.filter((a): a is string => typeof a === 'string') };
+}
+
 interface PendingReward {
   readonly workspace: WorkspaceId;
   readonly slots: readonly { readonly slot: string; readonly arm: string }[];
@@ -166,6 +214,9 @@ export class DecisionService implements DecisionsApi {
   private readonly bandits = new Map<string, LinearBanditState>();
   private readonly dirtyBandits = new Set<string>();
   private readonly pending = new Map<string, PendingReward>();
+  /** Per offer: discount value given and redemptions (orders attributed to a decision that showed it). */
+  private readonly budgets = new Map<string, { spent: number; redemptions: number }>();
+  private readonly dirtyBudgets = new Set<string>();
   private readonly rng: Rng;
   private readonly timer: ReturnType<typeof setInterval>;
 
@@ -180,6 +231,10 @@ export class DecisionService implements DecisionsApi {
 
   async load(workspace: WorkspaceId): Promise<void> {
     await this.configs.load(workspace);
+    for (const stored of await this.deps.storage.read.segments.listModels(workspace, BUDGET_KIND)) {
+      const body = stored.body as { spent?: unknown; redemptions?: unknown };
+      if (typeof body.spent === 'number' && typeof body.redemptions === 'number') this.budgets.set(`${workspace}\u0000${stored.id}`, { spent: body.spent, redemptions: body.redemptions });
+    }
     for (const stored of await this.deps.storage.read.segments.listModels(workspace, BANDIT_KIND)) {
       try {
         this.bandits.set(`${workspace}\u0000${stored.id}`, parseLinearBanditState(stored.body));
@@ -250,7 +305,13 @@ export class DecisionService implements DecisionsApi {
       contentKey: content?.variant ?? null,
       contentPropensity: content?.propensity ?? null,
       items: recommendations?.items.map((i) => i.itemId) ?? [],
-      context: { x: Array.from(x), page: request.context.page ?? null, device: request.context.device ?? null },
+      context: {
+        x: Array.from(x),
+        offerArms: [...(offerPart?.arms ?? [])],
+        contentArms: [...(contentPart?.arms ?? [])],
+        page: request.context.page ?? null,
+        device: request.context.device ?? null,
+      },
     };
     this.log.append(workspace, record);
     const slots = [
@@ -296,7 +357,9 @@ export class DecisionService implements DecisionsApi {
         const outcome: DecisionOutcome = { kind, atMs: event.timestampMs, value: kind === 'order' ? readNumber(event.properties['revenue'] ?? event.properties['total']) : null, messageId: event.messageId };
         await this.log.flush();
         const recorded = await this.deps.storage.uow.run('decisions:outcome', (stores) => stores.decisions.addOutcome(workspace, decisionId, outcome));
-        if (recorded) this.reward(decisionId, kind);
+        if (!recorded) continue;
+        this.reward(decisionId, kind);
+        if (kind === 'order' && decision.offerKey !== null) this.redeemed(workspace, decision.offerKey, outcome.value, decision.discountPercent);
       }
     }
   }
@@ -344,6 +407,77 @@ export class DecisionService implements DecisionsApi {
     if (profile === null) return null;
     const consented = consentFor(profile.state, 'personalization', !this.deps.config.requireConsent).granted;
     return { data: this.buildData(consented ? profile : null, extra.recommendations, null, extra.channel, extra.atMs), consented };
+  }
+
+  campaign(
+    workspace: WorkspaceId,
+    templates: { readonly subject: string | null; readonly body: string | null; readonly text: string | null },
+    options: { readonly channel: string; readonly purpose: string; readonly recommendations: number; readonly atMs: EpochMs },
+  ): ReturnType<DecisionsApi['campaign']> {
+    const compiled = {
+      subject: templates.subject === null ? null : this.configs.compileTemplate(templates.subject, 'subject'),
+      body: templates.body === null ? null : this.configs.compileTemplate(templates.body, 'body'),
+      text: templates.text === null ? null : this.configs.compileTemplate(templates.text, 'text'),
+    };
+    if (compiled.subject === null && compiled.body === null && compiled.text === null) {
+      throw new AppError('ERR_VALIDATION', 'A campaign needs a subject, body or text template', { details: [{ field: 'template', message: 'give at least one' }] });
+    }
+    const html = options.channel === 'web' || options.channel === 'email';
+    return async (user) => {
+      const profile = await this.deps.profileOf(workspace, user, options.atMs);
+      if (profile === null) return { skipped: 'no profile' };
+      const consent = consentFor(profile.state, options.purpose, !this.deps.config.requireConsent);
+      if (!consent.granted) return { skipped: consent.source === 'explicit' ? `declined ${options.purpose}` : `no consent to ${options.purpose} on record` };
+      let recommendations: RecommendationList | null = null;
+      if (options.recommendations > 0) {
+        try {
+          recommendations = await this.deps.recommendations.forUser(workspace, user, { count: options.recommendations, atMs: options.atMs });
+        } catch (error) {
+          if (!(error instanceof AppError && error.code === 'ERR_RECS_NOT_TRAINED')) throw error;
+        }
+      }
+      const personal = consentFor(profile.state, 'personalization', !this.deps.config.requireConsent).granted;
+      const data = this.buildData(personal ? profile : null, recommendations, null, options.channel, options.atMs);
+      return {
+        rendered: {
+          subject: compiled.subject === null ? null : renderSafely(compiled.subject, data, 'none'),
+          body: compiled.body === null ? null : renderSafely(compiled.body, data, html ? 'html' : 'none'),
+          text: compiled.text === null ? null : renderSafely(compiled.text, data, 'none'),
+        },
+      };
+    };
+  }
+
+  async evaluatePolicies(workspace: WorkspaceId, placement: string, slot: 'offers' | 'content'): Promise<PolicyEvaluation> {
+    await this.log.flush();
+    const cutoff = this.deps.clock.nowMs() - this.deps.config.rewardWindowMs;
+    const logs: LoggedDecision[] = [];
+    let after: { atMs: number; id: string } | null = null;
+    for (;;) {
+      const page: readonly StoredDecision[] = await this.deps.storage.read.decisions.scan(workspace, { placement, after, limit: 1_000 });
+      for (const d of page) {
+        const logged = loggedDecision(d, slot, cutoff);
+        if (logged !== null) logs.push(logged);
+      }
+      const last = page.at(-1);
+      if (last === undefined || page.length < 1_000) break;
+      after = { atMs: last.atMs, id: last.id };
+    }
+    const arms = [...new Set(logs.flatMap((l) => l.eligible))].sort();
+    const result: PolicyEvaluation = { placement, slot, decisions: logs.length, loggedValue: logs.length === 0 ? null : logs.reduce((s, l) => s + l.reward, 0) / logs.length, policies: [] };
+    if (logs.length === 0) return result;
+    const model = fitRidgeRewardModel(logs, { dim: CONTEXT_DIM });
+    const state = this.bandits.get(`${workspace}\u0000${placement}:${slot}`);
+    const targets: { name: string; policy: TargetPolicy }[] = [
+      { name: 'uniform random', policy: (_x, eligible) => eligible.map(() => 1 / eligible.length) },
+      ...(state === undefined ? [] : [{ name: 'current bandit, greedy', policy: ((x, eligible) => greedyArm(state, eligible, x)) as TargetPolicy }]),
+      ...arms.map((arm) => ({ name: `always ${arm}`, policy: ((_x, eligible) => eligible.map((a) => (a === arm ? 1 : 0))) as TargetPolicy })),
+    ];
+    const estimate = (e: { estimate: number; standardError: number; effectiveSampleSize: number }) => ({ value: round(e.estimate), standardError: round(e.standardError), effectiveSampleSize: Math.round(e.effectiveSampleSize) });
+    return {
+      ...result,
+      policies: targets.map(({ name, policy }) => ({ policy: name, ips: estimate(ips(logs, policy)), snips: estimate(snips(logs, policy)), doublyRobust: estimate(doublyRobust(logs, policy, model.predict)) })),
+    };
   }
 
   banditReport(workspace: WorkspaceId, placement: string): ReturnType<DecisionsApi['banditReport']> {
@@ -394,7 +528,7 @@ export class DecisionService implements DecisionsApi {
     x: Float64Array,
     propensity: number | null,
     atMs: number,
-  ): Promise<{ readonly offer: NonNullable<DecisionView['offer']> | null; readonly reason: string }> {
+  ): Promise<{ readonly offer: NonNullable<DecisionView['offer']> | null; readonly reason: string; readonly arms?: readonly string[] }> {
     const spec = loaded.placement.offers;
     if (spec === null) return { offer: null, reason: 'this placement shows no offers' };
     const all = this.configs.offers(workspace).filter((o) => spec.keys === null || spec.keys.includes(o.key));
@@ -425,6 +559,7 @@ export class DecisionService implements DecisionsApi {
       policy = `bandit (LinUCB, ${choice.reason})`;
     } else chosen = candidates[0] as OfferCandidate;
     return {
+      arms: candidates.map((c) => c.offer.key),
       offer: {
         key: chosen.offer.key,
         name: chosen.offer.name,
@@ -440,7 +575,13 @@ export class DecisionService implements DecisionsApi {
     };
   }
 
-  private chooseContent(workspace: WorkspaceId, loaded: LoadedPlacement, profile: DecisionProfile | null, x: Float64Array, atMs: number): { variant: CompiledVariant; policy: string; propensity: number; reason: string } | null {
+  private chooseContent(
+    workspace: WorkspaceId,
+    loaded: LoadedPlacement,
+    profile: DecisionProfile | null,
+    x: Float64Array,
+    atMs: number,
+  ): { variant: CompiledVariant; policy: string; propensity: number; reason: string; arms?: readonly string[] } | null {
     const { placement, variants } = loaded;
     const spec = placement.content;
     if (spec === null || variants.length === 0) return null;
@@ -454,7 +595,7 @@ export class DecisionService implements DecisionsApi {
     }
     const choice = choose(this.bandit(workspace, `${placement.key}:content`), eligible.map((v) => v.variant.key), x, this.rng);
     const variant = eligible.find((v) => v.variant.key === choice.arm) as CompiledVariant;
-    return { variant, policy: 'bandit', propensity: round(choice.propensity), reason: `chosen by bandit (LinUCB, ${choice.reason}) among ${eligible.length} variants` };
+    return { variant, policy: 'bandit', propensity: round(choice.propensity), reason: `chosen by bandit (LinUCB, ${choice.reason}) among ${eligible.length} variants`, arms: eligible.map((v) => v.variant.key) };
   }
 
   private render(part: { variant: CompiledVariant; policy: string; propensity: number; reason: string }, data: TemplateData, channel: string, note: string | null): NonNullable<DecisionView['content']> {
@@ -503,8 +644,8 @@ export class DecisionService implements DecisionsApi {
       out.set(offer.key, {
         exposuresForCustomer: recent.filter(within(offer.caps.perCustomer?.windowDays)).length,
         exposuresForPlacement: recent.filter((d) => d.placement === placement).filter(within(offer.caps.perPlacement?.windowDays)).length,
-        discountSpent: 0,
-        redemptions: 0,
+        discountSpent: this.budgets.get(`${workspace}\u0000${offer.key}`)?.spent ?? 0,
+        redemptions: this.budgets.get(`${workspace}\u0000${offer.key}`)?.redemptions ?? 0,
       });
     }
     return out;
@@ -562,16 +703,35 @@ export class DecisionService implements DecisionsApi {
     await this.saveBandits();
   }
 
+  /** An order came from a decision that showed this offer: its budget is used by the discount given. */
+  private redeemed(workspace: WorkspaceId, offerKey: string, orderValue: number | null, discountPercent: number | null): void {
+    const key = `${workspace}\u0000${offerKey}`;
+    const budget = this.budgets.get(key) ?? { spent: 0, redemptions: 0 };
+    // The order's value is after the discount: the discount given is value · d / (1 − d).
+    const d = (discountPercent ?? 0) / 100;
+    budget.spent += orderValue === null || d >= 1 ? 0 : (orderValue * d) / (1 - d);
+    budget.redemptions += 1;
+    this.budgets.set(key, budget);
+    this.dirtyBudgets.add(key);
+  }
+
   private async saveBandits(): Promise<void> {
-    if (this.dirtyBandits.size === 0) return;
-    const keys = [...this.dirtyBandits];
+    if (this.dirtyBandits.size === 0 && this.dirtyBudgets.size === 0) return;
+    const bandits = [...this.dirtyBandits];
+    const budgets = [...this.dirtyBudgets];
     this.dirtyBandits.clear();
+    this.dirtyBudgets.clear();
     const updatedAtMs = this.deps.clock.nowMs();
     await this.deps.storage.uow.run('decisions:bandits', async (stores) => {
-      for (const key of keys) {
+      for (const key of bandits) {
         const [workspace, slot] = key.split('\u0000') as [WorkspaceId, string];
         const state = this.bandits.get(key);
         if (state !== undefined) await stores.segments.putModel(workspace, { kind: BANDIT_KIND, id: slot, body: JSON.parse(JSON.stringify(state)) as JsonValue, updatedAtMs });
+      }
+      for (const key of budgets) {
+        const [workspace, offer] = key.split('\u0000') as [WorkspaceId, string];
+        const budget = this.budgets.get(key);
+        if (budget !== undefined) await stores.segments.putModel(workspace, { kind: BUDGET_KIND, id: offer, body: { ...budget }, updatedAtMs });
       }
     });
   }

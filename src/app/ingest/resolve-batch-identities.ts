@@ -89,6 +89,8 @@ export async function resolveBatchIdentities(
       const from = decision.merge.from;
       await stores.identities.reassignProfile(workspace, from, target);
       await stores.events.reassignProfile(workspace, from, target);
+      // Decisions shown to the anonymous visitor belong to the known customer now (caps, attribution).
+      await stores.decisions.reassignProfile(workspace, from, target);
       await stores.identities.putMerge(workspace, {
         survivorId: target,
         mergedId: from,

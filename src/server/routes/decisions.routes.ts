@@ -13,6 +13,8 @@ import {
   DecideRequestSchema,
   DecisionIdParamsSchema,
   DecisionSchema,
+  PolicyEvaluationQuerySchema,
+  PolicyEvaluationSchema,
   StoredDecisionSchema,
   TemplatePreviewRequestSchema,
   TemplatePreviewResponseSchema,
@@ -103,6 +105,18 @@ export function decisionRoutes(deps: { readonly app: AttuneApp }): FastifyPlugin
       async function bandits(request) {
         const { workspaceId } = requireAuth(request);
         return { placement: request.params.key, features: [...CONTEXT_FEATURES], slots: decisions.banditReport(workspaceId, request.params.key).map((s) => ({ slot: s.slot, arms: s.arms.map((a) => ({ ...a, coefficients: { ...a.coefficients } })) })) };
+      },
+    );
+
+    server.get(
+      '/v1/placements/:key/evaluation',
+      {
+        config: READ,
+        schema: { params: ConfigKeyParamsSchema, querystring: PolicyEvaluationQuerySchema, response: { 200: PolicyEvaluationSchema, ...errorResponses(400, 401, 403) }, tags: TAGS, summary: 'Off-policy evaluation from the decision log: what other policies would have earned' },
+      },
+      async function evaluate(request) {
+        const { workspaceId } = requireAuth(request);
+        return decisions.evaluatePolicies(workspaceId, request.params.key, request.query.slot);
       },
     );
 
