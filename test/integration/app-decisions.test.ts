@@ -106,7 +106,7 @@ describe('decisions', () => {
     await setup(t);
     const carts = Array.from({ length: 30 }, (_, i) => ({ type: 'track', event: 'Product Added', userId: `cook${2 * i + 1}`, messageId: `cart${i}`, timestamp: iso(NOW - 4_000), properties: { product_id: 'pan' } }));
     await ingest(t.app, carts);
-    const decisions = [];
+    const decisions: Awaited<ReturnType<typeof t.app.decisions.decide>>[] = [];
     for (let i = 0; i < 30; i++) decisions.push(await t.app.decisions.decide(WS, { user: { kind: 'user_id', value: `cook${2 * i + 1}` }, placement: 'home', context: {} }));
     expect(decisions.every((d) => d.offer !== null)).toBe(true);
     // Every third customer orders, naming the decision.

@@ -6,6 +6,7 @@ import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, par
 import type { CliCommand } from '../cli-command.js';
 import type { CliRuntime } from '../cli-runtime.js';
 import { demoKeysFile, ensureDemoKeys } from '../demo/demo-keys.js';
+import { runDemoDecisions } from '../demo/demo-decisions.js';
 import { runDemoRecommendations } from '../demo/demo-recommendations.js';
 import { runDemoSegments } from '../demo/demo-segments.js';
 import { formatDemoNextSteps } from '../demo/demo-next-steps.js';
@@ -139,6 +140,7 @@ export const demoCommand: CliCommand = {
       runtime.stdout.write(`Profiles in the store: ${formatCount(profiles)}.\n`);
       await runDemoSegments(session.app, keys.workspaceId, runtime.stdout);
       await runDemoRecommendations(session.app, keys.workspaceId, runtime.stdout, { customerId: showcase?.customerId ?? null, productId: products[0]?.id ?? null });
+      await runDemoDecisions(session.app, keys.workspaceId, runtime.stdout, showcase?.customerId ?? null);
 
       if (values['import-only'] === true) {
         runtime.stdout.write('\n--import-only: not serving. Run `attune demo` again (nothing is imported twice) to serve.\n');
