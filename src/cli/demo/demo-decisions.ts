@@ -41,6 +41,6 @@ export async function runDemoDecisions(app: AttuneApp, workspace: WorkspaceId, o
   const decision = await app.decisions.decide(workspace, { user: { kind: 'user_id', value: customerId }, placement: 'email-weekly', context: { atMs: Date.parse(DEMO_DATA_END) } });
   out.write(`  For customer ${customerId} (decision ${decision.decisionId}):\n`);
   out.write(`    items: ${decision.recommendations?.items.map((i) => i.name ?? i.itemId).join(' | ') ?? '(none)'}\n`);
-  out.write(decision.offer === null ? `    no offer: ${decision.noOfferReason ?? '-'}\n` : `    offer: ${decision.offer.name}${decision.offer.discountPercent > 0 ? ` ${decision.offer.discountPercent}% off` : ""}: ${decision.offer.reason}\n`);
+  out.write(decision.offer === null ? `    no offer: ${decision.noOfferReason ?? '-'}\n` : `    offer: ${decision.offer.name}${decision.offer.discountPercent > 0 ? ` ${decision.offer.discountPercent}% off` : ''}: ${decision.offer.reason}\n`);
   if (decision.content !== null) out.write(`    subject: "${decision.content.subject ?? ''}" (variant ${decision.content.variant}: ${decision.content.reason})\n`);
 }
