@@ -160,6 +160,11 @@ describe('decisions', () => {
       ]) as unknown,
     });
     await expect(t.app.decisions.putOffer(WS, 'x', { kind: 'percent_off', minPercent: 50, maxPercent: 10 })).rejects.toMatchObject({ code: 'ERR_VALIDATION' });
+    // Sensitive traits never decide what someone sees.
+    await expect(t.app.decisions.putOffer(WS, 'x', { name: 'x', kind: 'content_only', eligibility: 'traits.religion = "x"' })).rejects.toMatchObject({
+      code: 'ERR_VALIDATION',
+      details: [{ field: 'eligibility', message: expect.stringContaining('sensitive trait "religion"') as unknown }],
+    });
     await expect(t.app.decisions.decide(WS, { user: null, placement: 'nowhere', context: {} })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND', details: [{ field: 'placement' }] });
   });
 });

@@ -10,6 +10,8 @@ import type { Logger } from '../../ports/logger.js';
 import type { Storage } from '../../ports/storage.js';
 import type { CompiledTemplate, TemplateRenderer } from '../../ports/template-renderer.js';
 import { AppError } from '../app-error.js';
+import type { CompiledRule } from '../../core/segments/compiled-rule.js';
+import { SENSITIVE_TRAITS } from '../../core/decisions/sensitive-traits.js';
 import { toJsonValue } from '../segments/model-support.js';
 
 export const OFFER_KIND = 'offer';
@@ -79,6 +81,7 @@ export class DecisionConfig {
   async putOffer(workspace: WorkspaceId, key: string, body: unknown): Promise<Offer> {
     const parsed = parseOffer(key, body);
     if (!parsed.ok) throw new AppError('ERR_VALIDATION', 'Invalid offer', { details: parsed.errors });
+    refuseSensitive([{ field: 'eligibility', rule: parsed.value.eligibility }]);
     const source = toJsonValue(body);
     await this.save(workspace, OFFER_KIND, key, source);
     this.config(workspace).offers.set(key, { offer: parsed.value, source });
@@ -88,6 +91,11 @@ export class DecisionConfig {
   async putPlacement(workspace: WorkspaceId, key: string, body: unknown): Promise<LoadedPlacement> {
     const loaded = this.compilePlacement(key, body);
     if (!loaded.ok) throw new AppError('ERR_VALIDATION', 'Invalid decision placement', { details: loaded.errors });
+    const { placement } = loaded.value;
+    refuseSensitive([
+      { field: 'eligibility', rule: placement.eligibility },
+      ...(placement.content?.variants ?? []).map((v, i) => ({ field: `content.variants[${i}].eligibility`, rule: v.eligibility })),
+    ]);
     await this.save(workspace, DECISION_PLACEMENT_KIND, key, toJsonValue(body));
     this.config(workspace).placements.set(key, loaded.value);
     return loaded.value;
@@ -146,4 +154,15 @@ export class DecisionConfig {
     }
     return config;
   }
+}
+
+/**
+ * Sensitive traits (SENSITIVE_TRAITS: health, religion, ...) never decide what someone is offered
+ * or shown: a rule that reads one is refused when saved.
+ */
+function refuseSensitive(rules: readonly { readonly field: string; readonly rule: CompiledRule | null }[]): void {
+  const details = rules.flatMap(({ field, rule }) =>
+    (rule?.dependsOn.traits ?? []).filter((t) => SENSITIVE_TRAITS.has(t.toLowerCase())).map((t) => ({ field, message: `reads the sensitive trait "${t}", which never decides what a customer sees` })),
+  );
+  if (details.length > 0) throw new AppError('ERR_VALIDATION', 'A rule reads a sensitive trait', { details });
 }

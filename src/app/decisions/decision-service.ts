@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NormalizedEvent } from '../../core/events/event.js';
 import type { ProfileFeatures } from '../../core/features/compute-features.js';
 import { CONTEXT_DIM, CONTEXT_FEATURES, banditContext } from '../../core/decisions/bandit-context.js';
+import { SENSITIVE_TRAITS } from '../../core/decisions/sensitive-traits.js';
 import { choose } from '../../core/decisions/bandit/choose.js';
 import type { LinearBanditState } from '../../core/decisions/bandit/linear-arms.js';
 import { greedyArm, parseLinearBanditState, ridgeCoefficients, update } from '../../core/decisions/bandit/linear-arms.js';
@@ -37,8 +38,6 @@ import { DecisionLog } from './decision-log.js';
 
 const BANDIT_KIND = 'bandit';
 const BUDGET_KIND = 'offer-budget';
-/** Traits never given to templates or used to choose (GDPR special categories and the like). */
-export const SENSITIVE_TRAITS: ReadonlySet<string> = new Set(['ethnicity', 'race', 'religion', 'health', 'sexual_orientation', 'political_views', 'gender_identity', 'disability', 'biometrics']);
 /** An order without a decision id is credited to the customer's latest decision this recent. */
 const ATTRIBUTION_WINDOW_MS = 24 * 3_600_000;
 /** Pending rewards at most (the oldest count as no reward when more arrive). */
