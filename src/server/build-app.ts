@@ -19,6 +19,7 @@ import { decisionRoutes } from './routes/decisions.routes.js';
 import { clusteringRoutes } from './routes/clusterings.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 import { segmentRoutes } from './routes/segments.routes.js';
+import { sdkRoutes } from './routes/sdk.routes.js';
 import { generateRequestId, installSecurityHeaders } from './security-headers.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -97,6 +98,7 @@ export async function buildApp(deps: ServerDeps, opts: ServerOptions): Promise<F
   await instance.register(clusteringRoutes({ app: deps.app }));
   await instance.register(webhookRoutes({ app: deps.app }));
   await instance.register(segmentRoutes({ app: deps.app }));
+  await instance.register(sdkRoutes());
   await instance.ready();
   return instance;
 }

@@ -15,6 +15,11 @@ declare module 'fastify' {
     keyInBody?: boolean;
     /** The code for a body over the route's `bodyLimit` (default ERR_BODY_TOO_LARGE). */
     tooLargeCode?: TooLargeCode;
+    /**
+     * Headers that replace the security defaults (src/server/security-headers.ts) on this route's
+     * responses: the browser script and the demo page need their own CSP, caching and CORP.
+     */
+    responseHeaders?: Readonly<Record<string, string>>;
   }
   interface FastifyRequest {
     /** Set by the auth hooks (src/server/auth.ts) before the handler runs; null on public routes. */

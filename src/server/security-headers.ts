@@ -15,7 +15,9 @@ export function generateRequestId(raw: IncomingMessage): string {
 
 /**
  * Headers on every response, errors and 404s included. The API serves JSON only, so the CSP forbids
- * everything; `no-store` keeps profiles (personal data) out of shared caches.
+ * everything; `no-store` keeps profiles (personal data) out of shared caches. The few routes that
+ * serve a page or a script (src/server/routes/sdk.routes.ts) replace some of them through the
+ * route config `responseHeaders`.
  */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
@@ -29,6 +31,8 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export function installSecurityHeaders(instance: FastifyInstance): void {
   instance.addHook('onSend', async function setResponseHeaders(request, reply, payload) {
     reply.headers(SECURITY_HEADERS);
+    const own = request.is404 ? undefined : request.routeOptions.config.responseHeaders;
+    if (own !== undefined) reply.headers(own);
     reply.header(REQUEST_ID_HEADER, request.id);
     return payload;
   });
