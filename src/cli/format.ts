@@ -31,3 +31,8 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
+
+/** One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break; quotes doubled. */
+export function csvCell(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}

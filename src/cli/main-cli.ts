@@ -3,6 +3,7 @@ import type { CliCommand } from './cli-command.js';
 import type { CliRuntime } from './cli-runtime.js';
 import { catalogCommand, importCatalogCommand } from './commands/catalog.command.js';
 import { segmentsCommand } from './commands/segments.command.js';
+import { campaignCommand } from './commands/campaign.command.js';
 import { evalCommand } from './commands/eval.command.js';
 import { demoCommand } from './commands/demo.command.js';
 import { importCommand } from './commands/import.command.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CliCommand[] = [
   importCommand,
   catalogCommand,
   segmentsCommand,
+  campaignCommand,
   evalCommand,
   importCatalogCommand,
   rebuildCommand,

@@ -4,6 +4,7 @@ import { bootstrapStore, formatBootstrapNotice, loadCommandConfig, resolveWorksp
 import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgsOrHelp } from '../cli-args.js';
 import type { CliCommand } from '../cli-command.js';
 import type { CliRuntime, OutputStream } from '../cli-runtime.js';
+import { csvCell } from '../format.js';
 import { createProgressBar } from '../progress-bar.js';
 import { EXIT_OK, UsageError } from '../usage-error.js';
 
@@ -143,10 +144,6 @@ async function exportMembers(app: AttuneApp, workspace: WorkspaceId, key: string
     if (last === undefined || page.length < 1000) return;
     after = last.profileId;
   }
-}
-
-function csvCell(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 export const segmentsCommand: CliCommand = {
