@@ -106,7 +106,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
   for (const workspace of await storage.read.workspaces.listWorkspaces()) await recover(workspace.id);
   // Late-bound like `exclusive`: the recommendation service is built after the writer.
   let observeRecs: RecommendationService['observe'] = () => () => undefined;
-  let observeDecisions: (workspace: WorkspaceId, newEvents: TouchedProfiles['newEvents']) => void = () => undefined;
+  let observeDecisions: (workspace: WorkspaceId, touched: TouchedProfiles) => void = () => undefined;
   const writer = createIngestWriter({
     uow: storage.uow,
     clock,
@@ -121,7 +121,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
         segmentsCommitted();
         recsCommitted();
         // Outcomes of decisions (clicks, orders) are recorded after the commit, in their own transaction.
-        if (applied.touched.newEvents.size > 0) observeDecisions(workspace, applied.touched.newEvents);
+        if (applied.touched.newEvents.size > 0 || applied.touched.mergedAway.size > 0) observeDecisions(workspace, applied.touched);
       };
     },
     config: {
@@ -217,8 +217,8 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     },
     ...(deps.decisionSeed === undefined ? {} : { seed: deps.decisionSeed }),
   });
-  observeDecisions = (workspace, newEvents) => {
-    void decisionService.observe(workspace, newEvents).catch((error: unknown) => logger.error('decision outcomes not recorded', { workspace, error: String(error) }));
+  observeDecisions = (workspace, touched) => {
+    void decisionService.observe(workspace, touched).catch((error: unknown) => logger.error('decision outcomes not recorded', { workspace, error: String(error) }));
   };
   const personaService = new PersonaService(modelDeps);
   const loadModels = async (workspace: WorkspaceId): Promise<void> => {

@@ -5,6 +5,25 @@ import type { Storage } from '../../ports/storage.js';
 
 /** Decisions written per transaction. */
 const FLUSH_BATCH = 2_000;
+/** Profiles whose recent exposures are kept in memory (least recently used beyond). */
+const CACHED_PROFILES = 50_000;
+/** Exposures kept per cached profile (the newest). */
+const CACHED_PER_PROFILE = 200;
+
+/** What caps, budgets and attribution need of a logged decision. */
+export interface Exposure {
+  readonly id: string;
+  readonly atMs: number;
+  readonly placement: string;
+  readonly offerKey: string | null;
+}
+
+interface CachedExposures {
+  /** Newest first. */
+  readonly list: Exposure[];
+  /** The cache holds every exposure at or after this instant. */
+  coveredSinceMs: number;
+}
 
 /**
  * The exposure log, written behind the answers: decide() appends to memory and returns; a timer
@@ -19,6 +38,8 @@ export class DecisionLog {
   private buffer: { workspace: WorkspaceId; record: DecisionRecord }[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
   private flushing: Promise<void> = Promise.resolve();
+  /** Recent exposures per profile, so decide() counts caps without reading the store each time. */
+  private readonly recent = new Map<string, CachedExposures>();
 
   constructor(deps: { readonly storage: Storage; readonly logger: Logger; readonly flushIntervalMs: number }) {
     this.storage = deps.storage;
@@ -29,6 +50,16 @@ export class DecisionLog {
 
   append(workspace: WorkspaceId, record: DecisionRecord): void {
     this.buffer.push({ workspace, record });
+    if (record.profileId !== null) {
+      const cached = this.recent.get(`${workspace}\u0000${record.profileId}`);
+      if (cached !== undefined) {
+        cached.list.unshift(exposureOf(record));
+        if (cached.list.length > CACHED_PER_PROFILE) {
+          cached.list.length = CACHED_PER_PROFILE;
+          cached.coveredSinceMs = (cached.list.at(-1) as Exposure).atMs;
+        }
+      }
+    }
     if (this.buffer.length >= FLUSH_BATCH) void this.flush();
   }
 
@@ -41,13 +72,37 @@ export class DecisionLog {
     return this.storage.read.decisions.get(workspace, id);
   }
 
-  /** A profile's decisions since `sinceMs`, newest first: stored ones and those not yet written. */
-  async forProfile(workspace: WorkspaceId, profileId: ProfileId, sinceMs: number, limit = 500): Promise<StoredDecision[]> {
-    const pending: StoredDecision[] = [];
-    for (const { workspace: w, record } of this.buffer) if (w === workspace && record.profileId === profileId && record.atMs >= sinceMs) pending.push({ ...record, outcomes: [] });
-    const stored = await this.storage.read.decisions.listForProfile(workspace, profileId, { sinceMs, limit });
-    const seen = new Set(pending.map((d) => d.id));
-    return [...pending.reverse(), ...stored.filter((d) => !seen.has(d.id))].slice(0, limit);
+  /**
+   * A profile's exposures since `sinceMs`, newest first: from memory when the profile's recent
+   * exposures are cached back to then, else read once from the store (plus what is not written yet)
+   * and cached.
+   */
+  async forProfile(workspace: WorkspaceId, profileId: ProfileId, sinceMs: number, limit = CACHED_PER_PROFILE): Promise<Exposure[]> {
+    const key = `${workspace}\u0000${profileId}`;
+    let cached = this.recent.get(key);
+    if (cached === undefined || sinceMs < cached.coveredSinceMs) {
+      const pending: Exposure[] = [];
+      for (const { workspace: w, record } of this.buffer) if (w === workspace && record.profileId === profileId && record.atMs >= sinceMs) pending.push(exposureOf(record));
+      const stored = await this.storage.read.decisions.listForProfile(workspace, profileId, { sinceMs, limit: CACHED_PER_PROFILE });
+      const seen = new Set(pending.map((d) => d.id));
+      const list = [...pending.reverse(), ...stored.filter((d) => !seen.has(d.id)).map(exposureOf)].sort((a, b) => b.atMs - a.atMs).slice(0, CACHED_PER_PROFILE);
+      cached = { list, coveredSinceMs: list.length === CACHED_PER_PROFILE ? (list.at(-1) as Exposure).atMs : sinceMs };
+    }
+    // Least recently used order: re-insert, and drop the oldest profile beyond the bound.
+    this.recent.delete(key);
+    this.recent.set(key, cached);
+    if (this.recent.size > CACHED_PROFILES) this.recent.delete(this.recent.keys().next().value as string);
+    const out: Exposure[] = [];
+    for (const e of cached.list) {
+      if (e.atMs < sinceMs || out.length >= limit) break;
+      out.push(e);
+    }
+    return out;
+  }
+
+  /** A merge moved decisions to another profile: their cached exposures are read again when needed. */
+  forget(workspace: WorkspaceId, profileId: ProfileId): void {
+    this.recent.delete(`${workspace}\u0000${profileId}`);
   }
 
   /** Writes what is buffered (one flush at a time; a failed write keeps the rows for the next). */
@@ -79,4 +134,8 @@ export class DecisionLog {
     clearInterval(this.timer);
     await this.flush();
   }
+}
+
+function exposureOf(record: DecisionRecord): Exposure {
+  return { id: record.id, atMs: record.atMs, placement: record.placement, offerKey: record.offerKey };
 }

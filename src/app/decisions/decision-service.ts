@@ -34,6 +34,7 @@ import type { ProfileLookup } from '../profiles/profile-lookup.js';
 import type { RecommendationList, RecommendationsApi } from '../recs/recommendation-service.js';
 import type { CompiledVariant, LoadedPlacement } from './decision-config.js';
 import { DecisionConfig } from './decision-config.js';
+import type { Exposure } from './decision-log.js';
 import { DecisionLog } from './decision-log.js';
 
 const BANDIT_KIND = 'bandit';
@@ -343,8 +344,14 @@ export class DecisionService implements DecisionsApi {
    * customer's latest decision within 24 hours, are recorded once per kind; the first positive
    * outcome rewards the bandits that chose.
    */
-  async observe(workspace: WorkspaceId, newEvents: ReadonlyMap<ProfileId, readonly NormalizedEvent[]>): Promise<void> {
-    for (const [profileId, events] of newEvents) {
+  async observe(
+    workspace: WorkspaceId,
+    touched: { readonly newEvents: ReadonlyMap<ProfileId, readonly NormalizedEvent[]>; readonly replayed: ReadonlySet<ProfileId>; readonly mergedAway: ReadonlySet<ProfileId> },
+  ): Promise<void> {
+    // A merge moved decisions between profiles (in the ingest transaction): re-read their exposures.
+    for (const id of touched.mergedAway) this.log.forget(workspace, id);
+    for (const id of touched.replayed) this.log.forget(workspace, id);
+    for (const [profileId, events] of touched.newEvents) {
       for (const event of events) {
         const kind = event.type === 'track' && event.event !== null ? OUTCOME_EVENTS.get(event.event) : undefined;
         if (kind === undefined) continue;
@@ -639,7 +646,7 @@ export class DecisionService implements DecisionsApi {
     const out = new Map<string, OfferUsage>();
     for (const offer of offers) {
       if (!keys.includes(offer.key)) continue;
-      const within = (days: number | undefined) => (d: StoredDecision) => d.offerKey === offer.key && d.atMs >= atMs - (days ?? 0) * 86_400_000;
+      const within = (days: number | undefined) => (d: Exposure) => d.offerKey === offer.key && d.atMs >= atMs - (days ?? 0) * 86_400_000;
       out.set(offer.key, {
         exposuresForCustomer: recent.filter(within(offer.caps.perCustomer?.windowDays)).length,
         exposuresForPlacement: recent.filter((d) => d.placement === placement).filter(within(offer.caps.perPlacement?.windowDays)).length,
