@@ -20,6 +20,7 @@ import {
   TemplatePreviewResponseSchema,
 } from '../decisions.schema.js';
 import { HttpError } from '../http-errors.js';
+import { plainJsonSerializer } from '../plain-json-serializer.js';
 
 const TAGS = ['decisions'];
 const READ = { scope: 'read' } as const;
@@ -45,7 +46,7 @@ export function decisionRoutes(deps: { readonly app: AttuneApp }): FastifyPlugin
 
     server.post(
       '/v1/decide',
-      { config: READ, schema: { body: DecideRequestSchema, response: { 200: DecisionSchema, ...errorResponses(400, 401, 403, 404, 415) }, tags: TAGS, summary: 'What this customer sees on this placement, with the reasons' } },
+      { config: READ, serializerCompiler: plainJsonSerializer, schema: { body: DecideRequestSchema, response: { 200: DecisionSchema, ...errorResponses(400, 401, 403, 404, 415) }, tags: TAGS, summary: 'What this customer sees on this placement, with the reasons' } },
       async function decide(request) {
         const { workspaceId } = requireAuth(request);
         const body = request.body;

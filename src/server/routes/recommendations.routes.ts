@@ -7,6 +7,7 @@ import { toIso } from '../../core/shared/time.js';
 import { AnonymousIdParamsSchema, NoContentSchema, UserIdParamsSchema, errorResponses } from '../api.schema.js';
 import { requireAuth } from '../auth.js';
 import { HttpError } from '../http-errors.js';
+import { plainJsonSerializer } from '../plain-json-serializer.js';
 import {
   BasketRequestSchema,
   ItemIdParamsSchema,
@@ -131,7 +132,7 @@ export function recommendationRoutes(deps: { readonly app: AttuneApp }): Fastify
 
     server.get(
       '/v1/recommendations/items/:itemId',
-      { config: READ, schema: { params: ItemIdParamsSchema, querystring: ItemRecommendationQuerySchema, response: LIST, tags: TAGS, summary: 'Items that go with an item (product page)' } },
+      { config: READ, serializerCompiler: plainJsonSerializer, schema: { params: ItemIdParamsSchema, querystring: ItemRecommendationQuerySchema, response: LIST, tags: TAGS, summary: 'Items that go with an item (product page)' } },
       async function forItem(request) {
         const { workspaceId } = requireAuth(request);
         return recs.forItem(workspaceId, request.params.itemId, shopper(request.query), query(request.query));
@@ -139,7 +140,7 @@ export function recommendationRoutes(deps: { readonly app: AttuneApp }): Fastify
     );
     server.post(
       '/v1/recommendations/basket',
-      { config: READ, schema: { body: BasketRequestSchema, response: LIST, tags: TAGS, summary: 'Items that go with a basket (cart, checkout)' } },
+      { config: READ, serializerCompiler: plainJsonSerializer, schema: { body: BasketRequestSchema, response: LIST, tags: TAGS, summary: 'Items that go with a basket (cart, checkout)' } },
       async function forBasket(request) {
         const { workspaceId } = requireAuth(request);
         const body = request.body;
@@ -148,7 +149,7 @@ export function recommendationRoutes(deps: { readonly app: AttuneApp }): Fastify
     );
     server.get(
       '/v1/recommendations/anonymous/:anonymousId',
-      { config: READ, schema: { params: AnonymousIdParamsSchema, querystring: RecommendationQuerySchema, response: LIST, tags: TAGS, summary: 'Recommendations for a visitor by anonymousId' } },
+      { config: READ, serializerCompiler: plainJsonSerializer, schema: { params: AnonymousIdParamsSchema, querystring: RecommendationQuerySchema, response: LIST, tags: TAGS, summary: 'Recommendations for a visitor by anonymousId' } },
       async function forVisitor(request) {
         const { workspaceId } = requireAuth(request);
         return recs.forUser(workspaceId, { kind: 'anonymous_id', value: request.params.anonymousId }, query(request.query));
@@ -156,7 +157,7 @@ export function recommendationRoutes(deps: { readonly app: AttuneApp }): Fastify
     );
     server.get(
       '/v1/recommendations/:userId',
-      { config: READ, schema: { params: UserIdParamsSchema, querystring: RecommendationQuerySchema, response: LIST, tags: TAGS, summary: 'Recommendations for a user on a placement' } },
+      { config: READ, serializerCompiler: plainJsonSerializer, schema: { params: UserIdParamsSchema, querystring: RecommendationQuerySchema, response: LIST, tags: TAGS, summary: 'Recommendations for a user on a placement' } },
       async function forUser(request) {
         const { workspaceId } = requireAuth(request);
         return recs.forUser(workspaceId, { kind: 'user_id', value: request.params.userId }, query(request.query));
