@@ -2,13 +2,17 @@ import type { DecisionRecord, StoredDecision } from '../../core/decisions/decisi
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Storage } from '../../ports/storage.js';
+import { MAX_FREQUENCY_CAP } from '../../core/decisions/offers/offer.js';
 
 /** Decisions written per transaction. */
 const FLUSH_BATCH = 2_000;
 /** Profiles whose recent exposures are kept in memory (least recently used beyond). */
 const CACHED_PROFILES = 50_000;
-/** Exposures kept per cached profile (the newest). */
-const CACHED_PER_PROFILE = 200;
+/**
+ * Exposures kept per cached profile (the newest). Frequency caps are at most this (MAX_FREQUENCY_CAP),
+ * so a full list answers every cap question: a count that reaches it has reached any cap.
+ */
+const CACHED_PER_PROFILE = MAX_FREQUENCY_CAP;
 
 /** What caps, budgets and attribution need of a logged decision. */
 export interface Exposure {
@@ -80,7 +84,8 @@ export class DecisionLog {
   async forProfile(workspace: WorkspaceId, profileId: ProfileId, sinceMs: number, limit = CACHED_PER_PROFILE): Promise<Exposure[]> {
     const key = `${workspace}\u0000${profileId}`;
     let cached = this.recent.get(key);
-    if (cached === undefined || sinceMs < cached.coveredSinceMs) {
+    // A full list is enough for any window: counts saturate at the cap limit (see CACHED_PER_PROFILE).
+    if (cached === undefined || (sinceMs < cached.coveredSinceMs && cached.list.length < CACHED_PER_PROFILE)) {
       const pending: Exposure[] = [];
       for (const { workspace: w, record } of this.buffer) if (w === workspace && record.profileId === profileId && record.atMs >= sinceMs) pending.push(exposureOf(record));
       const stored = await this.storage.read.decisions.listForProfile(workspace, profileId, { sinceMs, limit: CACHED_PER_PROFILE });

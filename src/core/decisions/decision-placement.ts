@@ -3,6 +3,7 @@ import type { CompiledRule } from '../segments/compiled-rule.js';
 import type { RuleSchema } from '../segments/rule-schema.js';
 import { DEFAULT_RULE_SCHEMA } from '../segments/rule-schema.js';
 import { parseRule } from './parse-rule.js';
+import { MAX_FREQUENCY_CAP } from './offers/offer.js';
 
 /**
  * Where a decision is shown (home hero, product page, cart, e-mail, push, chatbot reply) and what
@@ -116,7 +117,7 @@ export function parseDecisionPlacement(
     if (c !== null) {
       const max = c['max'];
       const windowDays = c['windowDays'];
-      if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 10_000) errors.push({ field: 'cap.max', message: 'an integer from 1 to 10000' });
+      if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_FREQUENCY_CAP) errors.push({ field: 'cap.max', message: `an integer from 1 to ${MAX_FREQUENCY_CAP}` });
       if (typeof windowDays !== 'number' || !(windowDays > 0 && windowDays <= 365)) errors.push({ field: 'cap.windowDays', message: 'a number of days from 0 (exclusive) to 365' });
       if (typeof max === 'number' && typeof windowDays === 'number') cap = { max, windowDays };
     }

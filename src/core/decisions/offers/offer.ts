@@ -16,6 +16,9 @@ export type { FieldError } from '../../recs/engine/placement.js';
  * - free_shipping: no price change here (its cost is not known to the core, so no margin check);
  * - content_only: a message without a discount.
  */
+/** The largest frequency cap: exposures are counted among a customer's latest 200. */
+export const MAX_FREQUENCY_CAP = 200;
+
 export const OFFER_KINDS = ['percent_off', 'amount_off', 'free_shipping', 'content_only'] as const;
 export type OfferKind = (typeof OFFER_KINDS)[number];
 
@@ -278,7 +281,8 @@ function parseCap(caps: Readonly<Record<string, unknown>>, name: 'perCustomer' |
     return null;
   }
   unknownFields(raw, ['max', 'windowDays'], prefix, errors);
-  const max = number(raw, 'max', { min: 1, max: 1_000_000, integer: true, required: true }, errors, prefix);
+  // Frequency caps are counted from each customer's latest 200 exposures (app/decisions/decision-log.ts).
+  const max = number(raw, 'max', { min: 1, max: MAX_FREQUENCY_CAP, integer: true, required: true }, errors, prefix);
   const windowDays = number(raw, 'windowDays', { min: 0, max: MAX_WINDOW_DAYS, exclusiveMin: true, required: true }, errors, prefix);
   return max === null || windowDays === null ? null : { max, windowDays };
 }
