@@ -29,7 +29,7 @@ describe('parseOffer', () => {
       endsAt: '2024-04-01T00:00:00+02:00',
       eligibility: 'features.frequency >= 3',
       stages: ['lapsed', 'considering'],
-      caps: { perCustomer: { max: 3, windowDays: 7 }, perPlacement: { max: 1000, windowDays: 1 } },
+      caps: { perCustomer: { max: 3, windowDays: 7 }, perPlacement: { max: 200, windowDays: 1 } },
       priority: 10,
       message: { headline: 'spring-headline', body: 'Hi {{ first_name }}' },
     });
@@ -46,7 +46,7 @@ describe('parseOffer', () => {
       endsAtMs: Date.UTC(2024, 2, 31, 22),
       // Canonical order, whatever order they were given in.
       stages: ['considering', 'lapsed'],
-      caps: { perCustomer: { max: 3, windowDays: 7 }, perPlacement: { max: 1000, windowDays: 1 } },
+      caps: { perCustomer: { max: 3, windowDays: 7 }, perPlacement: { max: 200, windowDays: 1 } },
       priority: 10,
       message: { headline: 'spring-headline', body: 'Hi {{ first_name }}' },
     });
