@@ -17,7 +17,7 @@ const SRC = join(ROOT, 'src');
  * Core modules in dependency order: a module may import core/shared and the modules before it,
  * never one after it. A new core module must be placed here.
  */
-const CORE_ORDER = ['events', 'catalog', 'auth', 'identity', 'profiles', 'features', 'segments', 'models', 'recs', 'decisions', 'import'] as const;
+const CORE_ORDER = ['events', 'catalog', 'auth', 'identity', 'profiles', 'features', 'segments', 'models', 'recs', 'decisions', 'experiments', 'import'] as const;
 
 /** The database driver each adapter may use besides node:* (none for memory). */
 const ADAPTER_DRIVERS: Readonly<Record<string, readonly string[]>> = {
