@@ -17,6 +17,7 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { ingestEvents } from './ingest/ingest-events.js';
 import { createIngestWriter } from './ingest/ingest-writer.js';
 import { getProfileView, resolveLookup } from './profiles/get-profile.js';
+import { LookupCache } from './profiles/lookup-cache.js';
 import { createProfileCache } from './profiles/profile-cache.js';
 import { recoverProfiles } from './profiles/recover-profiles.js';
 import { listAllProfileIds, rebuildWorkspace, refoldProfiles } from './rebuild-workspace.js';
@@ -106,6 +107,8 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
   for (const workspace of await storage.read.workspaces.listWorkspaces()) await recover(workspace.id);
   // Late-bound like `exclusive`: the recommendation service is built after the writer.
   let observeRecs: RecommendationService['observe'] = () => () => undefined;
+  // Identifier -> profile for the serving paths; forgotten when a merge moves identifiers.
+  const lookups = new LookupCache(200_000);
   let observeDecisions: (workspace: WorkspaceId, touched: TouchedProfiles) => void = () => undefined;
   const writer = createIngestWriter({
     uow: storage.uow,
@@ -120,6 +123,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
       return () => {
         segmentsCommitted();
         recsCommitted();
+        if (applied.touched.mergedAway.size > 0) lookups.forgetWorkspace(workspace);
         // Outcomes of decisions (clicks, orders) are recorded after the commit, in their own transaction.
         if (applied.touched.newEvents.size > 0 || applied.touched.mergedAway.size > 0) observeDecisions(workspace, applied.touched);
       };
@@ -174,7 +178,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     clock,
     logger,
     async profileOf(workspace, lookup) {
-      const profileId = await resolveLookup(storage.read, workspace, lookup);
+      const profileId = await lookups.resolve(storage.read, workspace, lookup);
       if (profileId === null) return null;
       // The writer's copy when it has one (unflushed, or recently used): no store read on the hot path.
       return cache.get(workspace, profileId) ?? (await storage.read.profiles.getMany(workspace, [profileId])).get(profileId) ?? null;
@@ -188,7 +192,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
   });
   observeRecs = (workspace, newEvents, lastSeq) => recsService.observe(workspace, newEvents, lastSeq);
   const readState = async (workspace: WorkspaceId, lookup: ProfileLookup): Promise<ProfileState | null> => {
-    const profileId = await resolveLookup(storage.read, workspace, lookup);
+    const profileId = await lookups.resolve(storage.read, workspace, lookup);
     if (profileId === null) return null;
     return cache.get(workspace, profileId) ?? (await storage.read.profiles.getMany(workspace, [profileId])).get(profileId) ?? null;
   };
@@ -409,6 +413,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
         engine.resetFacts(workspace);
         return rebuildWorkspace({ storage, clock, spec: await specFor(workspace) }, workspace, onProgress);
       });
+      lookups.forgetWorkspace(workspace);
       // Profile ids come out the same, so memberships stay valid: re-evaluating every segment over the
       // rebuilt profiles records only real differences (no burst of re-enters for webhook receivers).
       if (engine.registry(workspace).ordered.length > 0) await engine.backfill(workspace, allSegmentKeys(workspace));

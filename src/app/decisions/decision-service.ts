@@ -218,6 +218,7 @@ export class DecisionService implements DecisionsApi {
   private readonly budgets = new Map<string, { spent: number; redemptions: number }>();
   private readonly dirtyBudgets = new Set<string>();
   private readonly rng: Rng;
+  private readonly ids = new RandomIds();
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(deps: DecisionServiceDeps) {
@@ -251,7 +252,7 @@ export class DecisionService implements DecisionsApi {
     }
     const { placement } = loaded;
     const atMs = request.context.atMs ?? this.deps.clock.nowMs();
-    const id = `dec_${randomBytes(16).toString('base64url').slice(0, 22)}`;
+    const id = `dec_${this.ids.next()}`;
     const profile = request.user === null ? null : await this.deps.profileOf(workspace, request.user, atMs);
     let personalized = true;
     let notPersonalizedReason: string | null = null;
@@ -763,4 +764,23 @@ function renderSafely(template: { render(data: TemplateData, opts?: { escape: 'h
 
 function round(x: number): number {
   return Math.round(x * 1e4) / 1e4;
+}
+
+/**
+ * 22 url-safe random characters (128 bits) per decision id, cut from a pooled buffer filled 4 KiB
+ * at a time: one system call per 256 ids instead of one per id.
+ */
+class RandomIds {
+  private pool = Buffer.alloc(0);
+  private at = 0;
+
+  next(): string {
+    if (this.at + 16 > this.pool.length) {
+      this.pool = randomBytes(4_096);
+      this.at = 0;
+    }
+    const id = this.pool.subarray(this.at, this.at + 16).toString('base64url').slice(0, 22);
+    this.at += 16;
+    return id;
+  }
 }
