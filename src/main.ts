@@ -70,6 +70,7 @@ function toAppConfig(config: Config): AppConfig {
       rewardWindowMs: config.decisions.rewardWindowMinutes * 60_000,
       logFlushIntervalMs: 50,
       propensityModel: config.decisions.propensityModel === '' ? null : config.decisions.propensityModel,
+      holdoutShare: config.decisions.holdoutShare,
     },
   };
 }

@@ -33,6 +33,7 @@ import { RfmService } from './segments/rfm-service.js';
 import { PredictionService } from './models/prediction-service.js';
 import { RecommendationService } from './recs/recommendation-service.js';
 import { DecisionService } from './decisions/decision-service.js';
+import { ExperimentRegistry } from './experiments/experiment-registry.js';
 import { ProfileSegmentInput } from './segments/segment-input.js';
 import type { TouchedProfiles } from './segments/segment-engine.js';
 import type { ProfileState } from '../core/profiles/profile-state.js';
@@ -196,7 +197,9 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     if (profileId === null) return null;
     return cache.get(workspace, profileId) ?? (await storage.read.profiles.getMany(workspace, [profileId])).get(profileId) ?? null;
   };
+  const experimentRegistry = new ExperimentRegistry({ storage, clock, logger, holdoutShare: config.decisions.holdoutShare });
   const decisionService = new DecisionService({
+    experiments: experimentRegistry,
     storage,
     clock,
     logger,
@@ -230,6 +233,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     await predictionService.load(workspace);
     await clusterService.load(workspace);
     await recsService.load(workspace);
+    await experimentRegistry.load(workspace);
     await decisionService.load(workspace);
   };
   for (const workspace of await storage.read.workspaces.listWorkspaces()) await loadModels(workspace.id);

@@ -202,6 +202,13 @@ export const ConfigSchema = z.strictObject({
         env: 'ATTUNE_DECISIONS_PROPENSITY_MODEL',
         flag: null,
       }),
+      /** Share of customers in the global holdout. Default 0. */
+      holdoutShare: setting(z.number().min(0).max(0.5).default(0), {
+        description:
+          'Share of customers (by a stable hash of the profile) that never get a personalized decision on any placement: the global holdout that measures what personalization adds overall. 0 turns it off.',
+        env: 'ATTUNE_DECISIONS_HOLDOUT_SHARE',
+        flag: null,
+      }),
     })
     .prefault({}),
   auth: z

@@ -57,7 +57,10 @@ export const DecisionSchema = z
         propensity: z.number(),
       })
       .nullable(),
-    experiment: z.null(),
+    experiment: z
+      .object({ key: z.string(), version: z.number().int(), arm: z.string(), treatment: z.string() })
+      .nullable()
+      .describe('The experiment arm this customer is in here (key "holdout": the global holdout); null: none'),
     at: z.string(),
   })
   .meta({ id: 'Decision' });

@@ -36,8 +36,11 @@ import type { CompiledVariant, LoadedPlacement } from './decision-config.js';
 import { DecisionConfig } from './decision-config.js';
 import type { Exposure } from './decision-log.js';
 import { DecisionLog } from './decision-log.js';
+import type { ExperimentRegistry } from '../experiments/experiment-registry.js';
 
 const BANDIT_KIND = 'bandit';
+/** The recommendation strategies a `segments` experiment arm may use. */
+const SEGMENT_ONLY_WEIGHTS = { personal: 0, session: 0, also_bought: 0, also_viewed: 0, content: 0, repeat: 0, segment_popular: 1, popular: 1 } as const;
 const BUDGET_KIND = 'offer-budget';
 /** An order without a decision id is credited to the customer's latest decision this recent. */
 const ATTRIBUTION_WINDOW_MS = 24 * 3_600_000;
@@ -108,8 +111,8 @@ export interface DecisionView {
         readonly propensity: number;
       })
     | null;
-  /** Experiments arrive with issue 7; always null until then. */
-  readonly experiment: null;
+  /** The experiment arm this customer is in on this placement (or the global holdout); null: none. */
+  readonly experiment: { readonly key: string; readonly version: number; readonly arm: string; readonly treatment: string } | null;
   readonly atMs: EpochMs;
 }
 
@@ -154,6 +157,7 @@ export interface DecisionServiceDeps {
   readonly profileOf: (workspace: WorkspaceId, lookup: ProfileLookup, atMs: EpochMs) => Promise<DecisionProfile | null>;
   /** Compiles content templates (absent: placements with content are refused). */
   readonly templates: TemplateRenderer | null;
+  readonly experiments: ExperimentRegistry;
   readonly catalogFacts: (workspace: WorkspaceId, itemId: string) => Promise<{ readonly price: number | null; readonly marginRate: number | null } | null>;
   readonly config: {
     readonly requireConsent: boolean;
@@ -278,18 +282,33 @@ export class DecisionService implements DecisionsApi {
         fallbackReason = `not eligible here: ${evaluateSegment(placement.eligibility, profile.input, atMs).reasons.join('; ')}`;
       }
     }
+    // Experiments: the arm decides how personal the answer may be (control: not at all; segments:
+    // rules only). The unit is the profile, so the arm holds on every call and every server.
+    const unit = profile?.state.profileId ?? (request.user === null ? null : `${request.user.kind}:${request.user.value}`);
+    const assignment = unit === null ? null : this.deps.experiments.assign(workspace, placement.key, unit);
+    const treatment = assignment === null ? 'personalized' : assignment.kind === 'holdout' ? 'control' : assignment.arm.treatment;
+    if (fallbackReason === null && assignment !== null && treatment === 'control') {
+      fallbackReason = assignment.kind === 'holdout' ? 'global holdout: never personalized' : `experiment "${assignment.experiment.key}": control arm`;
+    }
+    const experiment =
+      assignment === null
+        ? null
+        : assignment.kind === 'holdout'
+          ? { key: 'holdout', version: 1, arm: 'holdout', treatment: 'control' }
+          : { key: assignment.experiment.key, version: assignment.experiment.version, arm: assignment.arm.key, treatment: assignment.arm.treatment };
+    const rulesOnly = treatment === 'segments';
     const personal = profile !== null && personalized && fallbackReason === null;
     const features = personal ? profile.input.baseFeatures : null;
     const propensityKey = this.deps.config.propensityModel;
     const propensity = personal && propensityKey !== null ? (profile.input.predicted[propensityKey] ?? null) : null;
     const x = banditContext({ features, device: request.context.device ?? null, propensity });
 
-    const recommendations = await this.recommend(workspace, loaded, request, personalized, atMs);
-    const offerPart = personal && placement.offers !== null ? await this.chooseOffer(workspace, loaded, profile, request, x, propensity, atMs) : null;
+    const recommendations = await this.recommend(workspace, loaded, request, personalized && treatment !== 'control', atMs, rulesOnly);
+    const offerPart = personal && placement.offers !== null ? await this.chooseOffer(workspace, loaded, profile, request, x, propensity, atMs, rulesOnly) : null;
     const noOfferReason =
       placement.offers === null ? null : offerPart === null ? (fallbackReason ?? notPersonalizedReason ?? 'no offer') : offerPart.offer === null ? offerPart.reason : null;
     const offer = offerPart?.offer ?? null;
-    const contentPart = placement.content === null ? null : this.chooseContent(workspace, loaded, personal ? profile : null, x, atMs);
+    const contentPart = placement.content === null ? null : this.chooseContent(workspace, loaded, personal ? profile : null, x, atMs, rulesOnly);
     const data = this.buildData(personal ? profile : null, recommendations, offer, placement.channel, atMs);
     const content = contentPart === null ? null : this.render(contentPart, data, placement.channel, fallbackReason ?? (personal ? null : notPersonalizedReason));
 
@@ -310,6 +329,7 @@ export class DecisionService implements DecisionsApi {
         x: Array.from(x),
         offerArms: [...(offerPart?.arms ?? [])],
         contentArms: [...(contentPart?.arms ?? [])],
+        experiment: experiment === null ? null : { ...experiment },
         page: request.context.page ?? null,
         device: request.context.device ?? null,
       },
@@ -330,7 +350,7 @@ export class DecisionService implements DecisionsApi {
       offer,
       noOfferReason,
       content,
-      experiment: null,
+      experiment,
       atMs,
     };
   }
@@ -510,10 +530,18 @@ export class DecisionService implements DecisionsApi {
     await this.saveBandits();
   }
 
-  private async recommend(workspace: WorkspaceId, loaded: LoadedPlacement, request: DecideRequest, personalized: boolean, atMs: number): Promise<(RecommendationList & DecisionPart) | null> {
+  private async recommend(
+    workspace: WorkspaceId,
+    loaded: LoadedPlacement,
+    request: DecideRequest,
+    personalized: boolean,
+    atMs: number,
+    rulesOnly = false,
+  ): Promise<(RecommendationList & DecisionPart) | null> {
     const recs = loaded.placement.recommendations;
     if (recs === null) return null;
-    const query = { placement: recs.placement ?? undefined, count: recs.count, atMs };
+    // A segments arm: popularity in the customer's segments and overall, no one-to-one strategies.
+    const query = { placement: recs.placement ?? undefined, count: recs.count, atMs, weights: rulesOnly ? SEGMENT_ONLY_WEIGHTS : undefined };
     const user = personalized ? request.user : null;
     try {
       const list =
@@ -535,6 +563,7 @@ export class DecisionService implements DecisionsApi {
     x: Float64Array,
     propensity: number | null,
     atMs: number,
+    rulesOnly = false,
   ): Promise<{ readonly offer: NonNullable<DecisionView['offer']> | null; readonly reason: string; readonly arms?: readonly string[] }> {
     const spec = loaded.placement.offers;
     if (spec === null) return { offer: null, reason: 'this placement shows no offers' };
@@ -559,7 +588,8 @@ export class DecisionService implements DecisionsApi {
     let chosen: OfferCandidate;
     let propensityOfChoice = 1;
     let policy = 'priority';
-    if (spec.policy === 'bandit' && candidates.length > 1) {
+    const useBandit = spec.policy === 'bandit' && candidates.length > 1 && !rulesOnly;
+    if (useBandit) {
       const choice = choose(this.bandit(workspace, `${loaded.placement.key}:offers`), candidates.map((c) => c.offer.key), x, this.rng);
       chosen = candidates.find((c) => c.offer.key === choice.arm) as OfferCandidate;
       propensityOfChoice = choice.propensity;
@@ -574,7 +604,7 @@ export class DecisionService implements DecisionsApi {
         discountPercent: chosen.discountPercent,
         discountValue: chosen.discountValue,
         headline: chosen.offer.message.headline,
-        policy: spec.policy === 'bandit' && candidates.length > 1 ? 'bandit' : 'priority',
+        policy: useBandit ? 'bandit' : 'priority',
         propensity: round(propensityOfChoice),
         reason: `${chosen.reason}; chosen by ${policy} among ${candidates.length} eligible offer${candidates.length === 1 ? '' : 's'}`,
       },
@@ -588,6 +618,7 @@ export class DecisionService implements DecisionsApi {
     profile: DecisionProfile | null,
     x: Float64Array,
     atMs: number,
+    rulesOnly = false,
   ): { variant: CompiledVariant; policy: string; propensity: number; reason: string; arms?: readonly string[] } | null {
     const { placement, variants } = loaded;
     const spec = placement.content;
@@ -596,7 +627,7 @@ export class DecisionService implements DecisionsApi {
     if (profile === null) return { variant: fallback, policy: 'fallback', propensity: 1, reason: 'the general variant' };
     const eligible = variants.filter((v) => v.variant.eligibility === null || matchSegment(v.variant.eligibility, profile.input, atMs));
     if (eligible.length === 0) return { variant: fallback, policy: 'fallback', propensity: 1, reason: 'no variant is for this customer: the general one' };
-    if (spec.policy === 'priority' || eligible.length === 1) {
+    if (spec.policy === 'priority' || eligible.length === 1 || rulesOnly) {
       const first = eligible[0] as CompiledVariant;
       return { variant: first, policy: 'priority', propensity: 1, reason: first.variant.eligibility === null ? 'the first variant' : `eligible: ${first.variant.eligibility.text}` };
     }

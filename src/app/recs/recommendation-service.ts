@@ -10,7 +10,7 @@ import type { ItemFacts, RankOutcome } from '../../core/recs/engine/rank.js';
 import { rankRecommendations } from '../../core/recs/engine/rank.js';
 import type { PurchaseFact, RecsContext, UserHistory } from '../../core/recs/engine/recs-context.js';
 import { anchoredContext, userContext } from '../../core/recs/engine/recs-context.js';
-import type { RecsModel, RecsTrainingReport } from '../../core/recs/engine/recs-model.js';
+import type { RecsModel, RecsTrainingReport, Strategy } from '../../core/recs/engine/recs-model.js';
 import { indexItems } from '../../core/recs/engine/recs-model.js';
 import { recsModelFromJson, recsModelToJson } from '../../core/recs/engine/recs-model-json.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
@@ -73,6 +73,8 @@ export interface RecommendationQuery {
   readonly count?: number | undefined;
   /** When the page is shown (time of day, repeat timing); default now. */
   readonly atMs?: EpochMs | undefined;
+  /** Weights that override the placement's for this call (an experiment arm limiting the strategies). */
+  readonly weights?: Readonly<Partial<Record<Strategy, number>>> | undefined;
 }
 
 export interface RecommendationsApi {
@@ -233,7 +235,7 @@ export class RecommendationService implements RecommendationsApi {
 
   async forUser(workspace: WorkspaceId, lookup: ProfileLookup, query: RecommendationQuery): Promise<RecommendationList> {
     const installed = this.installed(workspace);
-    const placement = this.placement(workspace, query.placement);
+    const placement = withWeights(this.placement(workspace, query.placement), query.weights);
     const atMs = query.atMs ?? this.deps.clock.nowMs();
     const person = await this.person(workspace, lookup, installed, atMs);
     const ctx = userContext(person.history ?? emptyHistory(), atMs);
@@ -271,7 +273,7 @@ export class RecommendationService implements RecommendationsApi {
 
   private async forAnchors(workspace: WorkspaceId, itemIds: readonly string[], field: string, user: ProfileLookup | null, query: RecommendationQuery): Promise<RecommendationList> {
     const installed = this.installed(workspace);
-    const placement = this.placement(workspace, query.placement);
+    const placement = withWeights(this.placement(workspace, query.placement), query.weights);
     const atMs = query.atMs ?? this.deps.clock.nowMs();
     const anchors: number[] = [];
     for (const id of itemIds) {
@@ -424,6 +426,10 @@ export class RecommendationService implements RecommendationsApi {
 }
 
 const INLINE_TRAINER: RecsTrainer = { train: (input, onProgress) => Promise.resolve(trainRecommender({ ...input, onProgress })) };
+
+function withWeights(placement: Placement, weights: RecommendationQuery['weights']): Placement {
+  return weights === undefined ? placement : { ...placement, weights: { ...placement.weights, ...weights } };
+}
 
 function install(model: RecsModel, version: RecsVersion): Installed {
   const index = indexItems(model.items);
