@@ -16,6 +16,7 @@ import type { BackfillOutcome, BackfillProgress } from './segments/segment-engin
 import type { PredictionsApi } from './models/prediction-service.js';
 import type { RecommendationsApi } from './recs/recommendation-service.js';
 import type { DecisionsApi } from './decisions/decision-service.js';
+import type { ExperimentsApi } from './experiments/experiments-service.js';
 import type { MemberContact, OverlapMatrix, SavedSegment, SegmentInput, SegmentPreview, SegmentSummary, SizePoint } from './segments/segment-service.js';
 import type { RuleInput } from './segments/parse-segment-input.js';
 import type { ClusteringsApi } from './segments/clustering-model.js';
@@ -226,6 +227,8 @@ export interface AttuneApp {
   readonly recommendations: RecommendationsApi;
   /** One answer per placement: items, offer, content, with reasons; outcomes teach the bandits (src/app/decisions). */
   readonly decisions: DecisionsApi;
+  /** Experiments on decision placements and their results (src/app/experiments). */
+  readonly experiments: ExperimentsApi;
   health(): HealthView;
   /** Stops accepting events, flushes what was acknowledged, and closes storage. */
   close(): Promise<void>;

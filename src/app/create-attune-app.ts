@@ -34,6 +34,7 @@ import { PredictionService } from './models/prediction-service.js';
 import { RecommendationService } from './recs/recommendation-service.js';
 import { DecisionService } from './decisions/decision-service.js';
 import { ExperimentRegistry } from './experiments/experiment-registry.js';
+import { ExperimentsService } from './experiments/experiments-service.js';
 import { ProfileSegmentInput } from './segments/segment-input.js';
 import type { TouchedProfiles } from './segments/segment-engine.js';
 import type { ProfileState } from '../core/profiles/profile-state.js';
@@ -223,6 +224,12 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
       propensityModel: config.decisions.propensityModel,
     },
     ...(deps.decisionSeed === undefined ? {} : { seed: deps.decisionSeed }),
+  });
+  const experimentsService = new ExperimentsService({
+    storage,
+    registry: experimentRegistry,
+    flushDecisions: () => decisionService.flushLog(),
+    segmentsOf: (workspace, profileId) => [...engine.index(workspace).segmentsOf(profileId)],
   });
   observeDecisions = (workspace, touched) => {
     void decisionService.observe(workspace, touched).catch((error: unknown) => logger.error('decision outcomes not recorded', { workspace, error: String(error) }));
@@ -448,6 +455,7 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     clusterings: clusterService,
     recommendations: recsService,
     decisions: decisionService,
+    experiments: experimentsService,
     health: () => ({ status: 'ok', storage: storage.engine, uptimeMs: clock.nowMs() - startedAtMs, ingestQueueDepth: writer.depth(),
       unflushedProfiles: cache.dirtySize,
     }),

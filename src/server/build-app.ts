@@ -16,6 +16,7 @@ import { rfmRoutes } from './routes/rfm.routes.js';
 import { modelRoutes } from './routes/models.routes.js';
 import { recommendationRoutes } from './routes/recommendations.routes.js';
 import { decisionRoutes } from './routes/decisions.routes.js';
+import { experimentRoutes } from './routes/experiments.routes.js';
 import { clusteringRoutes } from './routes/clusterings.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 import { segmentRoutes } from './routes/segments.routes.js';
@@ -95,6 +96,7 @@ export async function buildApp(deps: ServerDeps, opts: ServerOptions): Promise<F
   await instance.register(modelRoutes({ app: deps.app }));
   await instance.register(recommendationRoutes({ app: deps.app }));
   await instance.register(decisionRoutes({ app: deps.app }));
+  await instance.register(experimentRoutes({ app: deps.app }));
   await instance.register(clusteringRoutes({ app: deps.app }));
   await instance.register(webhookRoutes({ app: deps.app }));
   await instance.register(segmentRoutes({ app: deps.app }));

@@ -355,6 +355,11 @@ export class DecisionService implements DecisionsApi {
     };
   }
 
+  /** Writes the exposures still in memory (results and evaluations read the store). */
+  flushLog(): Promise<void> {
+    return this.log.flush();
+  }
+
   getDecision(workspace: WorkspaceId, id: string): Promise<StoredDecision | null> {
     return this.log.get(workspace, id);
   }
