@@ -51,16 +51,19 @@ export async function experimentUnits(
     let revenue = 0;
     let discount = 0;
     let preRevenue = 0;
+    let refunded = false;
     for (const event of await storage.read.events.listForReplay(workspace, asProfileId(profileId))) {
+      const inWindow = event.timestampMs >= unit.firstAtMs && event.timestampMs < unit.firstAtMs + windowMs;
+      if (event.type === 'track' && event.event === 'Order Refunded' && inWindow) refunded = true;
       if (event.type !== 'track' || event.event !== 'Order Completed') continue;
       const amount = readOrderAmount(event.properties, readProductLines(event.properties)) ?? 0;
-      if (event.timestampMs >= unit.firstAtMs && event.timestampMs < unit.firstAtMs + windowMs) {
+      if (inWindow) {
         orders++;
         revenue += amount;
         discount += readDiscount(event.properties).amount;
       } else if (event.timestampMs < unit.firstAtMs && event.timestampMs >= unit.firstAtMs - windowMs) preRevenue += amount;
     }
-    out.push({ unit: profileId, arm: unit.arm, exposures: unit.exposures, clicks: unit.clicks, orders, revenue, discount, preRevenue, segments: segmentsOf(asProfileId(profileId)) });
+    out.push({ unit: profileId, arm: unit.arm, exposures: unit.exposures, clicks: unit.clicks, orders, revenue, discount, preRevenue, refunded, segments: segmentsOf(asProfileId(profileId)) });
   }
   return out;
 }

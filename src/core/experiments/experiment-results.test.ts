@@ -190,3 +190,37 @@ describe('experimentResults', () => {
     expect(r2.comparisons[0]?.conversion?.alwaysValid?.looks).toBe(2);
   });
 });
+
+describe('retention and the refund guardrail', () => {
+  const unit = (arm: string, i: number, orders: number, refunded: boolean): UnitOutcome => ({
+    unit: `${arm}-${i}`,
+    arm,
+    exposures: 1,
+    clicks: 0,
+    orders,
+    revenue: orders * 40,
+    discount: 0,
+    preRevenue: 0,
+    refunded,
+    segments: [],
+  });
+
+  it('flags an arm whose customers refund significantly more, and compares repeat buyers', () => {
+    const units = [
+      ...Array.from({ length: 400 }, (_, i) => unit('control', i, i % 4 === 0 ? 2 : 1, i % 50 === 0)),
+      ...Array.from({ length: 400 }, (_, i) => unit('personalized', i, 1, i % 4 === 0)),
+    ];
+    const results = experimentResults(EXPERIMENT, units);
+    const c = results.comparisons[0];
+    expect(results.arms.find((a) => a.key === 'personalized')?.refundRate.rate).toBeCloseTo(0.25, 6);
+    expect(c?.guardrail?.breached).toBe(true);
+    expect(c?.guardrail?.refunds.estimate).toBeCloseTo(0.25 - 0.02, 6);
+    expect(c?.retention?.estimate).toBeCloseTo(-0.25, 6);
+    expect(c?.retention?.upper).toBeLessThan(0);
+  });
+
+  it('keeps the guardrail when refunds do not differ', () => {
+    const units = [...Array.from({ length: 200 }, (_, i) => unit('control', i, 1, i % 10 === 0)), ...Array.from({ length: 200 }, (_, i) => unit('personalized', i, 1, i % 10 === 0))];
+    expect(experimentResults(EXPERIMENT, units).comparisons[0]?.guardrail?.breached).toBe(false);
+  });
+});

@@ -98,6 +98,10 @@ export interface ArmResults {
   /** Σrevenue / Σorders; null without orders. */
   readonly averageOrderValue: number | null;
   readonly discountPerUnit: number | null;
+  /** Retention within the window: units with two or more orders / units. */
+  readonly repeatRate: RateEstimate;
+  /** Guardrail: units that refunded an order / units. */
+  readonly refundRate: RateEstimate;
 }
 
 export interface BayesianConversion {
@@ -174,6 +178,10 @@ export interface ArmComparison {
   readonly ctr: RatioComparison | null;
   readonly roi: RoiResult | null;
   readonly segments: readonly SegmentComparison[];
+  /** Retention within the window (repeat buyers) against the baseline; null with too few units. */
+  readonly retention: Interval | null;
+  /** Guardrail: refund-rate difference; `breached` when the arm refunds significantly more. */
+  readonly guardrail: { readonly refunds: Interval; readonly breached: boolean } | null;
   readonly verdict: Verdict;
 }
 
@@ -193,6 +201,10 @@ export interface ExperimentResults {
 interface Columns {
   readonly n: number;
   readonly converted: number;
+  /** Units with two or more orders in the window (retention within the window). */
+  readonly repeat: number;
+  /** Units that refunded an order in the window (a guardrail). */
+  readonly refunded: number;
   readonly exposures: Float64Array;
   readonly clicks: Float64Array;
   readonly orders: Float64Array;
@@ -207,7 +219,11 @@ function columns(rows: readonly UnitOutcome[], marginRate: number): Columns {
   const n = rows.length;
   const c = { exposures: new Float64Array(n), clicks: new Float64Array(n), orders: new Float64Array(n), revenue: new Float64Array(n), discount: new Float64Array(n), pre: new Float64Array(n), net: new Float64Array(n) };
   let converted = 0;
+  let repeat = 0;
+  let refunded = 0;
   rows.forEach((r, i) => {
+    if (r.orders >= 2) repeat++;
+    if (r.refunded === true) refunded++;
     c.exposures[i] = r.exposures;
     c.clicks[i] = r.clicks;
     c.orders[i] = r.orders;
@@ -217,7 +233,7 @@ function columns(rows: readonly UnitOutcome[], marginRate: number): Columns {
     c.net[i] = marginRate * r.revenue - r.discount;
     if (r.orders >= 1) converted++;
   });
-  return { n, converted, ...c };
+  return { n, converted, repeat, refunded, ...c };
 }
 
 function sum(values: Float64Array): number {
@@ -354,6 +370,8 @@ export function experimentResults(experiment: Experiment, units: readonly UnitOu
       revenuePerUnit: { mean: c.n > 0 ? rev.mean : null, sd: c.n > 1 ? Math.sqrt(rev.variance) : null },
       averageOrderValue: orders > 0 ? revenue / orders : null,
       discountPerUnit: c.n > 0 ? discount / c.n : null,
+      repeatRate: rate(c.repeat, c.n, confidence),
+      refundRate: rate(c.refunded, c.n, confidence),
     };
   });
 
@@ -431,6 +449,8 @@ export function experimentResults(experiment: Experiment, units: readonly UnitOu
         ctr,
         roi,
         segments: compareSegments(baseRows, rowsByArm.get(a.key) ?? [], m, confidence),
+        retention: base.n >= 2 && c.n >= 2 ? diffProportions({ successesA: base.repeat, nA: base.n, successesB: c.repeat, nB: c.n }, 'newcombe', { confidence }) : null,
+        guardrail: guardrailOf(base, c, confidence),
         verdict: verdictFor(revenuePerUnit?.alwaysValid ?? null, srm, confidence),
       };
     });
@@ -445,4 +465,11 @@ export function experimentResults(experiment: Experiment, units: readonly UnitOu
     ignoredUnits,
     duplicateUnits,
   };
+}
+
+/** Refunds are the guardrail: an arm that earns more by selling what comes back has not earned it. */
+function guardrailOf(base: Columns, arm: Columns, confidence: number): ArmComparison['guardrail'] {
+  if (base.n < 2 || arm.n < 2) return null;
+  const refunds = diffProportions({ successesA: base.refunded, nA: base.n, successesB: arm.refunded, nB: arm.n }, 'newcombe', { confidence });
+  return { refunds, breached: refunds.lower > 0 };
 }

@@ -101,6 +101,8 @@ export interface UnitOutcome {
   readonly discount: number;
   /** Revenue in the same window length before the first exposure (CUPED covariate). */
   readonly preRevenue: number;
+  /** Guardrail: the customer refunded an order in the window (absent: no). */
+  readonly refunded?: boolean;
   /** The customer's segments now (results per segment). */
   readonly segments: readonly string[];
 }

@@ -185,6 +185,22 @@ export function formatExperimentReport(results: ExperimentResults, options: Repo
     }
     out.push('');
 
+    out.push('### Retention and guardrail');
+    out.push('');
+    out.push(
+      c.retention === null
+        ? '- Retention: not enough data.'
+        : `- Customers who ordered twice or more in the window: ${pp(c.retention.estimate)} against ${baselineName} (${range(c.retention, pp)}).`,
+    );
+    out.push(
+      c.guardrail === null
+        ? '- Refunds: not enough data.'
+        : c.guardrail.breached
+          ? `- **Guardrail breached: ${name} has more customers refunding** (${pp(c.guardrail.refunds.estimate)}, ${range(c.guardrail.refunds, pp)}): do not ship it on revenue alone.`
+          : `- Refunds: ${pp(c.guardrail.refunds.estimate)} against ${baselineName} (${range(c.guardrail.refunds, pp)}); the guardrail holds.`,
+    );
+    out.push('');
+
     out.push('### Segments');
     out.push('');
     out.push(segmentsText(c.segments, name, signedMoney, money, pp, range, level));
