@@ -68,7 +68,7 @@ function toAppConfig(config: Config): AppConfig {
     },
     decisions: {
       rewardWindowMs: config.decisions.rewardWindowMinutes * 60_000,
-      logFlushIntervalMs: 50,
+      logFlushIntervalMs: 20,
       propensityModel: config.decisions.propensityModel === '' ? null : config.decisions.propensityModel,
       holdoutShare: config.decisions.holdoutShare,
     },

@@ -54,5 +54,5 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   profiles: { cacheSize: 100_000, flushIntervalMs: 5_000, maxDirtyProfiles: 50_000, flushChunkProfiles: 2_000 },
   segments: { backfillChunkProfiles: 5_000, dueCheckIntervalMs: 1_000, sweepIntervalMs: 900_000, previewSampleSize: 2_000 },
   recommendations: { retrainIntervalMs: 24 * 3_600_000, requireConsent: false },
-  decisions: { rewardWindowMs: 3_600_000, logFlushIntervalMs: 50, propensityModel: 'buy_30d', holdoutShare: 0 },
+  decisions: { rewardWindowMs: 3_600_000, logFlushIntervalMs: 20, propensityModel: 'buy_30d', holdoutShare: 0 },
 };

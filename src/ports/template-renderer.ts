@@ -50,7 +50,8 @@ export interface TemplateRenderError extends Error {
 /** A template that compiled: render it as many times as needed, with any data. */
 export interface CompiledTemplate {
   /**
-   * Renders synchronously. Missing variables render empty (use `| default:` for fallbacks).
+   * Renders synchronously. The data object is read, never changed; an implementation may keep a
+   * cleaned copy of it for the next render of the same object, so do not change it between renders. Missing variables render empty (use `| default:` for fallbacks).
    * Throws a TemplateRenderError only when a limit is hit or the template fails at run time.
    */
   render(data: TemplateData, opts?: TemplateRenderOptions): string;

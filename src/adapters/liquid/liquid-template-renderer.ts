@@ -190,8 +190,16 @@ export function createLiquidTemplateRenderer(options: LiquidTemplateRendererOpti
   for (const name of REFUSED_TAGS) liquid.registerTag(name, createRefusedTag(name));
   liquid.unregisterFilter('raw'); // nothing may opt out of escaping
 
+  // The clean copy of a data object, made once however many templates render it (a decision
+  // renders its subject, body and text from one object). Keyed by identity: callers build a fresh
+  // object per message and do not change it afterwards.
+  const cleaned = new WeakMap<object, JsonValue>();
   function render(templates: Template[], data: TemplateData, opts: TemplateRenderOptions | undefined): string {
-    const scope = sanitize(data, maxDataDepth);
+    let scope = cleaned.get(data);
+    if (scope === undefined) {
+      scope = sanitize(data, maxDataDepth);
+      cleaned.set(data, scope);
+    }
     const context = new Context(scope as object, liquid.options, { sync: true }, { liquid });
     escapeModes.set(context, opts?.escape ?? 'html');
     const emitter = new BoundedEmitter(maxOutputLength);
