@@ -11,6 +11,7 @@ import { keysCommand } from './commands/keys.command.js';
 import { workspacesCommand } from './commands/workspaces.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
 import { serveCommand } from './commands/serve.command.js';
+import { simulateCommand } from './commands/simulate.command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
 export const COMMANDS: readonly CliCommand[] = [
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CliCommand[] = [
   segmentsCommand,
   campaignCommand,
   evalCommand,
+  simulateCommand,
   importCatalogCommand,
   rebuildCommand,
   keysCommand,

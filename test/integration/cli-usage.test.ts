@@ -9,12 +9,12 @@ describe('attune usage errors and help', () => {
   it('prints help with exit 0', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['demo', 'serve', 'import', 'catalog', 'segments', 'campaign', 'rebuild', 'keys']) expect(result.stdout).toContain(`  ${command}`);
+    for (const command of ['demo', 'serve', 'import', 'catalog', 'segments', 'campaign', 'simulate', 'rebuild', 'keys']) expect(result.stdout).toContain(`  ${command}`);
   });
 
   it('has --help on every command', async () => {
     // In parallel: each run starts a Node process (about 3 s under tsx).
-    const commands = ['demo', 'serve', 'import', 'catalog', 'import-catalog', 'segments', 'campaign', 'rebuild', 'keys'];
+    const commands = ['demo', 'serve', 'import', 'catalog', 'import-catalog', 'segments', 'campaign', 'simulate', 'rebuild', 'keys'];
     const results = await Promise.all(commands.map((command) => runCli([command, '--help'])));
     for (const [i, result] of results.entries()) {
       expect(result.code, commands[i]).toBe(0);
