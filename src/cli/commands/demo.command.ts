@@ -8,6 +8,7 @@ import type { CliRuntime } from '../cli-runtime.js';
 import { demoKeysFile, ensureDemoKeys } from '../demo/demo-keys.js';
 import { runDemoDecisions } from '../demo/demo-decisions.js';
 import { runDemoRecommendations } from '../demo/demo-recommendations.js';
+import { runDemoSimulation } from '../demo/demo-simulation.js';
 import { runDemoSegments } from '../demo/demo-segments.js';
 import { formatDemoNextSteps } from '../demo/demo-next-steps.js';
 import { formatCount } from '../format.js';
@@ -141,6 +142,7 @@ export const demoCommand: CliCommand = {
       await runDemoSegments(session.app, keys.workspaceId, runtime.stdout);
       await runDemoRecommendations(session.app, keys.workspaceId, runtime.stdout, { customerId: showcase?.customerId ?? null, productId: products[0]?.id ?? null });
       await runDemoDecisions(session.app, keys.workspaceId, runtime.stdout, showcase?.customerId ?? null);
+      await runDemoSimulation(session.app, runtime.stdout, runtime.nowMs());
 
       if (values['import-only'] === true) {
         runtime.stdout.write('\n--import-only: not serving. Run `attune demo` again (nothing is imported twice) to serve.\n');
