@@ -94,6 +94,28 @@ describe('experiments on a placement', () => {
     expect(report).toMatch(/Bayesian/);
   });
 
+  it('keeps the arm a visitor saw before logging in, and can test one message against another', async () => {
+    t = await openTestApp('memory', { nowMs: () => NOW });
+    await setup(t);
+    await t.app.experiments.put(WS, 'perso', { placement: 'home', arms: ARMS });
+    await ingest(t.app, [{ type: 'page', anonymousId: 'visitor-9', messageId: 'v9', timestamp: iso(NOW - 10_000), name: 'home' }]);
+    const asVisitor = await t.app.decisions.decide(WS, { user: { kind: 'anonymous_id', value: 'visitor-9' }, placement: 'home', context: {} });
+    // The visitor logs in as an existing customer who never saw the experiment: the profiles merge.
+    await ingest(t.app, [{ type: 'identify', anonymousId: 'visitor-9', userId: 'cook9', messageId: 'login9', timestamp: iso(NOW - 5_000), traits: {} }]);
+    const asCustomer = await t.app.decisions.decide(WS, { user: { kind: 'user_id', value: 'cook9' }, placement: 'home', context: {} });
+    expect(asCustomer.experiment?.arm).toBe(asVisitor.experiment?.arm);
+
+    await t.app.experiments.put(WS, 'perso', { placement: 'home', arms: ARMS, status: 'stopped' });
+    await t.app.experiments.put(WS, 'message', { placement: 'home', arms: [{ key: 'greeting', treatment: 'variant', variant: 'hi' }, { key: 'gear', treatment: 'variant', variant: 'campers' }] });
+    for (const user of users.slice(0, 12)) {
+      const d = await t.app.decisions.decide(WS, { user: { kind: 'user_id', value: user }, placement: 'home', context: {} });
+      expect(d.content?.variant).toBe(d.experiment?.arm === 'greeting' ? 'hi' : 'campers');
+    }
+    await expect(t.app.experiments.put(WS, 'bad', { placement: 'home', status: 'stopped', arms: [{ key: 'a', treatment: 'variant' }, { key: 'b', treatment: 'control' }] })).rejects.toMatchObject({
+      details: [{ field: 'arms[0].variant' }],
+    });
+  });
+
   it('keeps a global holdout out of personalization on every placement', async () => {
     t = await openTestApp('memory', { nowMs: () => NOW, decisions: { holdoutShare: 0.3 } });
     await setup(t);

@@ -1,4 +1,5 @@
 import type { DecisionRecord, StoredDecision } from '../../core/decisions/decision-record.js';
+import { isJsonObject } from '../../core/shared/json.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Storage } from '../../ports/storage.js';
@@ -20,6 +21,8 @@ export interface Exposure {
   readonly atMs: number;
   readonly placement: string;
   readonly offerKey: string | null;
+  /** `<experiment key>@<version>:<arm>` when the decision was made in an experiment arm. */
+  readonly experimentArm: string | null;
 }
 
 interface CachedExposures {
@@ -142,5 +145,8 @@ export class DecisionLog {
 }
 
 function exposureOf(record: DecisionRecord): Exposure {
-  return { id: record.id, atMs: record.atMs, placement: record.placement, offerKey: record.offerKey };
+  const tag = record.context['experiment'];
+  const experimentArm =
+    isJsonObject(tag) && typeof tag['key'] === 'string' && typeof tag['version'] === 'number' && typeof tag['arm'] === 'string' ? `${tag['key']}@${tag['version']}:${tag['arm']}` : null;
+  return { id: record.id, atMs: record.atMs, placement: record.placement, offerKey: record.offerKey, experimentArm };
 }

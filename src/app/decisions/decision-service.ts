@@ -36,7 +36,7 @@ import type { CompiledVariant, LoadedPlacement } from './decision-config.js';
 import { DecisionConfig } from './decision-config.js';
 import type { Exposure } from './decision-log.js';
 import { DecisionLog } from './decision-log.js';
-import type { ExperimentRegistry } from '../experiments/experiment-registry.js';
+import type { Assignment, ExperimentRegistry } from '../experiments/experiment-registry.js';
 
 const BANDIT_KIND = 'bandit';
 /** The recommendation strategies a `segments` experiment arm may use. */
@@ -285,7 +285,7 @@ export class DecisionService implements DecisionsApi {
     // Experiments: the arm decides how personal the answer may be (control: not at all; segments:
     // rules only). The unit is the profile, so the arm holds on every call and every server.
     const unit = profile?.state.profileId ?? (request.user === null ? null : `${request.user.kind}:${request.user.value}`);
-    const assignment = unit === null ? null : this.deps.experiments.assign(workspace, placement.key, unit);
+    const assignment = unit === null ? null : await this.stickyAssignment(workspace, placement.key, unit, profile?.state.profileId ?? null);
     const treatment = assignment === null ? 'personalized' : assignment.kind === 'holdout' ? 'control' : assignment.arm.treatment;
     if (fallbackReason === null && assignment !== null && treatment === 'control') {
       fallbackReason = assignment.kind === 'holdout' ? 'global holdout: never personalized' : `experiment "${assignment.experiment.key}": control arm`;
@@ -308,7 +308,8 @@ export class DecisionService implements DecisionsApi {
     const noOfferReason =
       placement.offers === null ? null : offerPart === null ? (fallbackReason ?? notPersonalizedReason ?? 'no offer') : offerPart.offer === null ? offerPart.reason : null;
     const offer = offerPart?.offer ?? null;
-    const contentPart = placement.content === null ? null : this.chooseContent(workspace, loaded, personal ? profile : null, x, atMs, rulesOnly);
+    const forcedVariant = assignment?.kind === 'arm' && assignment.arm.treatment === 'variant' ? (assignment.arm.variant ?? null) : null;
+    const contentPart = placement.content === null ? null : this.chooseContent(workspace, loaded, personal ? profile : null, x, atMs, rulesOnly, forcedVariant);
     const data = this.buildData(personal ? profile : null, recommendations, offer, placement.channel, atMs);
     const content = contentPart === null ? null : this.render(contentPart, data, placement.channel, fallbackReason ?? (personal ? null : notPersonalizedReason));
 
@@ -353,6 +354,22 @@ export class DecisionService implements DecisionsApi {
       experiment,
       atMs,
     };
+  }
+
+  /**
+   * The unit's arm: the arm of its earliest exposure in this experiment when it has one (decisions
+   * follow identity merges, so a visitor who logs in keeps the arm they saw as a visitor, even when
+   * their anonymous profile merges into an older one), else the hash of the unit.
+   */
+  private async stickyAssignment(workspace: WorkspaceId, placement: string, unit: string, profileId: ProfileId | null): Promise<Assignment> {
+    const hashed = this.deps.experiments.assign(workspace, placement, unit);
+    if (hashed === null || hashed.kind === 'holdout' || profileId === null) return hashed;
+    const { experiment } = hashed;
+    const prefix = `${experiment.key}@${experiment.version}:`;
+    const seen = (await this.log.forProfile(workspace, profileId, experiment.startedAtMs)).filter((e) => e.experimentArm?.startsWith(prefix) === true);
+    const earliest = seen.at(-1)?.experimentArm?.slice(prefix.length);
+    const arm = earliest === undefined ? undefined : experiment.arms.find((a) => a.key === earliest);
+    return arm === undefined ? hashed : { kind: 'arm', experiment, arm };
   }
 
   /** Writes the exposures still in memory (results and evaluations read the store). */
@@ -624,10 +641,13 @@ export class DecisionService implements DecisionsApi {
     x: Float64Array,
     atMs: number,
     rulesOnly = false,
+    forcedVariant: string | null = null,
   ): { variant: CompiledVariant; policy: string; propensity: number; reason: string; arms?: readonly string[] } | null {
     const { placement, variants } = loaded;
     const spec = placement.content;
     if (spec === null || variants.length === 0) return null;
+    const forced = forcedVariant === null ? undefined : variants.find((v) => v.variant.key === forcedVariant);
+    if (forced !== undefined) return { variant: forced, policy: 'experiment', propensity: 1, reason: `the experiment arm shows variant "${forcedVariant}"` };
     const fallback = variants.find((v) => v.variant.key === placement.fallbackVariant) ?? (variants[0] as CompiledVariant);
     if (profile === null) return { variant: fallback, policy: 'fallback', propensity: 1, reason: 'the general variant' };
     const eligible = variants.filter((v) => v.variant.eligibility === null || matchSegment(v.variant.eligibility, profile.input, atMs));

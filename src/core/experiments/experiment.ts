@@ -6,16 +6,19 @@ import type { FieldError } from '../recs/engine/placement.js';
  * - `control`: the general answer (no personal data: the fallback variant, popular items, no offer);
  * - `segments`: content and offers chosen by segment rules only (priority, no bandit, no one-to-one
  *   recommendations: segment and global popularity);
- * - `personalized`: the full one-to-one decision (bandits, personal recommendations, stage discounts).
+ * - `personalized`: the full one-to-one decision (bandits, personal recommendations, stage discounts);
+ * - `variant`: the full decision with one given content variant (`variant`), to test a message.
  * A share of all customers can be held out of personalization everywhere (`holdoutShare`).
  */
-export const TREATMENTS = ['control', 'segments', 'personalized'] as const;
+export const TREATMENTS = ['control', 'segments', 'personalized', 'variant'] as const;
 export type Treatment = (typeof TREATMENTS)[number];
 
 export interface ExperimentArm {
   readonly key: string;
   readonly treatment: Treatment;
   readonly weight: number;
+  /** `variant` arms: the content variant shown (its key in the placement). */
+  readonly variant?: string;
 }
 
 export interface Experiment {
@@ -60,7 +63,11 @@ export function parseExperiment(key: string, raw: unknown, nowMs: number): { rea
       else if (arms.some((x) => x.key === armKey)) errors.push({ field: `arms[${i}].key`, message: 'used twice' });
       if (typeof treatment !== 'string' || !(TREATMENTS as readonly string[]).includes(treatment)) errors.push({ field: `arms[${i}].treatment`, message: `one of ${TREATMENTS.join(', ')}` });
       if (typeof weight !== 'number' || !(weight > 0) || weight > 1_000) errors.push({ field: `arms[${i}].weight`, message: 'a number > 0' });
-      if (typeof armKey === 'string' && typeof treatment === 'string' && typeof weight === 'number') arms.push({ key: armKey, treatment: treatment as Treatment, weight });
+      const variant = arm['variant'];
+      if (treatment === 'variant' && (typeof variant !== 'string' || !KEY.test(variant))) errors.push({ field: `arms[${i}].variant`, message: 'the content variant this arm shows' });
+      if (typeof armKey === 'string' && typeof treatment === 'string' && typeof weight === 'number') {
+        arms.push({ key: armKey, treatment: treatment as Treatment, weight, ...(treatment === 'variant' && typeof variant === 'string' ? { variant } : {}) });
+      }
     });
   }
   const baseline = b['baseline'] ?? arms.find((a) => a.treatment === 'control')?.key ?? arms[0]?.key;

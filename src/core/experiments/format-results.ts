@@ -14,10 +14,11 @@ export interface ReportOptions {
   readonly currency?: string;
 }
 
-const TREATMENT_LABEL: Record<Treatment, string> = { control: 'Control', segments: 'Segment targeting', personalized: 'Personalization' };
+const TREATMENT_LABEL: Record<Treatment, string> = { control: 'Control', segments: 'Segment targeting', personalized: 'Personalization', variant: 'Message variant' };
 const TREATMENT_DESCRIPTION: Record<Treatment, string> = {
   control: 'generic content: the fallback variant, popular items, no offer; no personal data',
   segments: 'content and offers chosen by segment rules only',
+  variant: 'the one-to-one decision with one given message variant',
   personalized: 'one-to-one decisions: personal recommendations, bandits and stage discounts',
 };
 
