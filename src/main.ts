@@ -72,6 +72,7 @@ function toAppConfig(config: Config): AppConfig {
       propensityModel: config.decisions.propensityModel === '' ? null : config.decisions.propensityModel,
       holdoutShare: config.decisions.holdoutShare,
     },
+    dashboard: { sessionTtlMs: config.dashboard.sessionHours * 3_600_000 },
   };
 }
 
@@ -91,6 +92,40 @@ function openStorage(storage: Config['storage']): Storage {
 }
 
 const systemClock: Clock = { nowMs: () => Date.now() };
+
+/** A password for `attune users create`: typed at a terminal without echo, or the first line piped to stdin. */
+async function readSecret(prompt: string): Promise<string | null> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    const line = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+    return line === '' ? null : line;
+  }
+  process.stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise((resolve) => {
+    let typed = '';
+    const done = (value: string | null): void => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.removeListener('data', onData);
+      process.stderr.write('\n');
+      resolve(value);
+    };
+    const onData = (data: string): void => {
+      for (const char of data) {
+        if (char === '\r' || char === '\n' || char === '\u0004') return done(typed === '' ? null : typed);
+        if (char === '\u0003') return done(null);
+        if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
+        else typed += char;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
 
 function outputStream(stream: NodeJS.WriteStream): OutputStream {
   return {
@@ -155,6 +190,7 @@ const runtime: CliRuntime = {
   startHttpServer: (app, config) => startHttpServer(app, config),
   waitForShutdownSignal,
   nowMs: () => systemClock.nowMs(),
+  readSecret,
   packageRoot: PACKAGE_ROOT,
   version: readVersion(),
 };

@@ -47,6 +47,10 @@ export interface AppConfig {
     /** Share of customers never personalized anywhere (the global holdout), 0..0.5. */
     readonly holdoutShare: number;
   };
+  readonly dashboard: {
+    /** Dashboard sessions expire this long after login (ms). */
+    readonly sessionTtlMs: number;
+  };
 }
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
@@ -55,4 +59,5 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   segments: { backfillChunkProfiles: 5_000, dueCheckIntervalMs: 1_000, sweepIntervalMs: 900_000, previewSampleSize: 2_000 },
   recommendations: { retrainIntervalMs: 24 * 3_600_000, requireConsent: false },
   decisions: { rewardWindowMs: 3_600_000, logFlushIntervalMs: 20, propensityModel: 'buy_30d', holdoutShare: 0 },
+  dashboard: { sessionTtlMs: 8 * 3_600_000 },
 };

@@ -22,12 +22,14 @@ import type { RuleInput } from './segments/parse-segment-input.js';
 import type { ClusteringsApi } from './segments/clustering-model.js';
 import type { SegmentPersona } from './segments/persona-service.js';
 import type { RfmApi } from './segments/rfm-service.js';
+import type { SessionsApi, UsersApi } from './auth/sessions.js';
 import type { CreateWebhookInput, CreatedWebhook, WebhookView } from './webhooks/webhooks-service.js';
 
-/** Who is calling: resolved from an API key. */
+/** Who is calling: resolved from an API key, or from a dashboard session. */
 export interface AuthContext {
   readonly workspaceId: WorkspaceId;
-  readonly keyId: ApiKeyId;
+  /** The key used, or that opened the session; null for a session of a user account. */
+  readonly keyId: ApiKeyId | null;
   readonly scope: ApiKeyScope;
 }
 
@@ -157,6 +159,21 @@ export interface RebuildOutcome {
   readonly elapsedMs: number;
 }
 
+/** The dashboard's first page (GET /v1/overview): counts from stores and in-memory services, nothing scanned. */
+export interface OverviewView {
+  readonly profiles: number;
+  readonly events: number;
+  readonly identitiesMerged: number;
+  /** Accepted events per second, averaged over the last minute and hour (since this process started). */
+  readonly eventsPerSecond: { readonly last1m: number; readonly last1h: number };
+  readonly segments: readonly { readonly key: string; readonly name: string; readonly size: number }[];
+  readonly models: readonly { readonly key: string; readonly kind: string; readonly version: number; readonly trainedAtMs: EpochMs; readonly auc: number | null }[];
+  readonly recommender: { readonly version: number; readonly trainedAtMs: EpochMs } | null;
+  readonly experiments: readonly { readonly key: string; readonly placement: string; readonly status: 'running' | 'stopped'; readonly arms: number }[];
+  /** Decisions served in the last 24 hours by this process (an in-memory count). */
+  readonly decisionsLast24h: number;
+}
+
 export interface HealthView {
   readonly status: 'ok';
   readonly storage: string;
@@ -229,6 +246,11 @@ export interface AttuneApp {
   readonly decisions: DecisionsApi;
   /** Experiments on decision placements and their results (src/app/experiments). */
   readonly experiments: ExperimentsApi;
+  /** Dashboard logins: sessions opened with an API key (read or admin) or a user account. */
+  readonly sessions: SessionsApi;
+  /** Dashboard user accounts (scrypt-hashed passwords). */
+  readonly users: UsersApi;
+  overview(workspace: WorkspaceId): Promise<OverviewView>;
   health(): HealthView;
   /** Stops accepting events, flushes what was acknowledged, and closes storage. */
   close(): Promise<void>;

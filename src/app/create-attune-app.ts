@@ -11,9 +11,11 @@ import type { Logger } from '../ports/logger.js';
 import type { Storage } from '../ports/storage.js';
 import type { AppConfig } from './app-config.js';
 import { AppError } from './app-error.js';
-import type { AttuneApp, CatalogUpsertOutcome, CreatedKey } from './attune-app.js';
+import type { AttuneApp, CatalogUpsertOutcome, CreatedKey, OverviewView } from './attune-app.js';
 import { generateSecret, makeKeyRecord } from './auth/api-keys.js';
 import { createAuthenticator } from './auth/authenticator.js';
+import { createSessions } from './auth/sessions.js';
+import { ActivityCounter } from './dashboard/activity-counter.js';
 import { ingestEvents } from './ingest/ingest-events.js';
 import { createIngestWriter } from './ingest/ingest-writer.js';
 import { getProfileView, resolveLookup } from './profiles/get-profile.js';
@@ -33,6 +35,7 @@ import { RfmService } from './segments/rfm-service.js';
 import { PredictionService } from './models/prediction-service.js';
 import { RecommendationService } from './recs/recommendation-service.js';
 import { DecisionService } from './decisions/decision-service.js';
+import type { DecisionsApi } from './decisions/decision-service.js';
 import { ExperimentRegistry } from './experiments/experiment-registry.js';
 import { ExperimentsService } from './experiments/experiments-service.js';
 import { ProfileSegmentInput } from './segments/segment-input.js';
@@ -302,9 +305,66 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
   });
   webhookDispatcher?.start();
 
+  const dashboard = createSessions({ storage, clock, authenticator: auth, ttlMs: config.dashboard.sessionTtlMs });
+  // Activity for the dashboard overview, counted where it happens (never by scanning the logs).
+  const ingested = new Map<WorkspaceId, ActivityCounter>();
+  const decided = new Map<WorkspaceId, ActivityCounter>();
+  const counterOf = (counters: Map<WorkspaceId, ActivityCounter>, workspace: WorkspaceId, bucketMs: number, buckets: number): ActivityCounter => {
+    let counter = counters.get(workspace);
+    if (counter === undefined) {
+      counter = new ActivityCounter({ bucketMs, buckets });
+      counters.set(workspace, counter);
+    }
+    return counter;
+  };
+  const ingestCounter = (workspace: WorkspaceId): ActivityCounter => counterOf(ingested, workspace, 1_000, 3_600);
+  const decisionCounter = (workspace: WorkspaceId): ActivityCounter => counterOf(decided, workspace, 60_000, 24 * 60);
+  // The decision service as the app exposes it, with decide() counted; every other member is the
+  // service's own, called on the service (a Proxy, so the DecisionsApi surface is not copied here).
+  const countedDecide: DecisionsApi['decide'] = async (workspace, request) => {
+    const view = await decisionService.decide(workspace, request);
+    decisionCounter(workspace).add(clock.nowMs(), 1);
+    return view;
+  };
+  const decisions: DecisionsApi = new Proxy<DecisionsApi>(decisionService, {
+    get(target, property) {
+      if (property === 'decide') return countedDecide;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const overview = async (workspace: WorkspaceId): Promise<OverviewView> => {
+    const nowMs = clock.nowMs();
+    await flushed();
+    const [profiles, events, identitiesMerged, segmentList, modelList, recs] = await Promise.all([
+      storage.read.profiles.count(workspace),
+      storage.read.events.count(workspace),
+      storage.read.identities.countMerges(workspace),
+      segmentService.list(workspace),
+      predictionService.list(workspace),
+      recsService.status(workspace),
+    ]);
+    const ingest = ingestCounter(workspace);
+    return {
+      profiles,
+      events,
+      identitiesMerged,
+      eventsPerSecond: { last1m: ingest.sum(nowMs, 60_000) / 60, last1h: ingest.sum(nowMs, 3_600_000) / 3_600 },
+      segments: segmentList.map((s) => ({ key: s.definition.key, name: s.definition.name, size: s.size })),
+      models: modelList.map((m) => ({ key: m.key, kind: m.kind, version: m.version, trainedAtMs: m.trainedAtMs, auc: m.metrics?.auc ?? null })),
+      recommender: recs === null ? null : { version: recs.current.version, trainedAtMs: recs.current.trainedAtMs },
+      experiments: experimentsService.list(workspace).map((e) => ({ key: e.key, placement: e.placement, status: e.status, arms: e.arms.length })),
+      decisionsLast24h: decisionCounter(workspace).sum(nowMs, 24 * 3_600_000),
+    };
+  };
+
   return {
     authenticate: (secret) => auth.authenticate(secret, clock.nowMs()),
-    ingest: (request) => ingestEvents({ writer, config: config.ingest }, request),
+    async ingest(request) {
+      const outcome = await ingestEvents({ writer, config: config.ingest }, request);
+      ingestCounter(request.workspaceId).add(clock.nowMs(), outcome.accepted);
+      return outcome;
+    },
     async getProfile(workspace, lookup, nowMs) {
       const spec = await specFor(workspace);
       return getProfileView(storage.read, workspace, {
@@ -454,8 +514,11 @@ export async function createAttuneApp(deps: AttuneAppDeps): Promise<AttuneApp> {
     rfm: rfmService,
     clusterings: clusterService,
     recommendations: recsService,
-    decisions: decisionService,
+    decisions,
     experiments: experimentsService,
+    sessions: dashboard.sessions,
+    users: dashboard.users,
+    overview,
     health: () => ({ status: 'ok', storage: storage.engine, uptimeMs: clock.nowMs() - startedAtMs, ingestQueueDepth: writer.depth(),
       unflushedProfiles: cache.dirtySize,
     }),

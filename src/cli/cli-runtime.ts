@@ -38,6 +38,11 @@ export interface CliRuntime {
   /** Resolves with the signal's name on the first SIGINT or SIGTERM. */
   waitForShutdownSignal(): Promise<string>;
   nowMs(): EpochMs;
+  /**
+   * Reads a secret (a password): prompted without echo on a terminal, else the first line of stdin.
+   * Null when none could be read. Absent in runtimes without a stdin.
+   */
+  readonly readSecret?: (prompt: string) => Promise<string | null>;
   /** Absolute path of the project root (where samples/ lives; ../shared is beside it). */
   readonly packageRoot: string;
   readonly version: string;

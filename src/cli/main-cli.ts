@@ -9,6 +9,7 @@ import { demoCommand } from './commands/demo.command.js';
 import { importCommand } from './commands/import.command.js';
 import { keysCommand } from './commands/keys.command.js';
 import { workspacesCommand } from './commands/workspaces.command.js';
+import { usersCommand } from './commands/users.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { simulateCommand } from './commands/simulate.command.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CliCommand[] = [
   importCatalogCommand,
   rebuildCommand,
   keysCommand,
+  usersCommand,
   workspacesCommand,
 ];
 

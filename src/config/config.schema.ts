@@ -231,6 +231,17 @@ export const ConfigSchema = z.strictObject({
       }),
     })
     .prefault({}),
+  dashboard: z
+    .strictObject({
+      /** Hours a dashboard session lasts after login. Default 8. */
+      sessionHours: setting(z.number().min(0.05).max(24 * 30).default(8), {
+        description:
+          'Hours a dashboard session (POST /v1/session, the attune_session cookie) lasts after login; then the user logs in again.',
+        env: 'ATTUNE_DASHBOARD_SESSION_HOURS',
+        flag: null,
+      }),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       /** Least severe level written to stderr (JSON lines). Default "info". */

@@ -69,6 +69,7 @@ describe('loadConfig', () => {
       ATTUNE_DECISIONS_HOLDOUT_SHARE: '0.05',
       ATTUNE_ADMIN_KEY: 'a'.repeat(20),
       ATTUNE_WRITE_KEY: 'w'.repeat(20),
+      ATTUNE_DASHBOARD_SESSION_HOURS: '2',
       ATTUNE_LOG_LEVEL: 'error',
     };
     expect(Object.keys(env).sort()).toEqual(listConfigSettings().map((s) => s.env).sort());
@@ -84,6 +85,7 @@ describe('loadConfig', () => {
         recommendations: { retrainIntervalHours: 6, requireConsent: true },
         decisions: { rewardWindowMinutes: 30, propensityModel: 'buy_7d', holdoutShare: 0.05 },
         auth: { adminKey: 'a'.repeat(20), writeKey: 'w'.repeat(20) },
+        dashboard: { sessionHours: 2 },
         log: { level: 'error' },
       },
     });

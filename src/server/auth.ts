@@ -3,6 +3,7 @@ import type { ApiKeyScope } from '../core/auth/workspace.js';
 import { scopeAllows } from '../core/auth/workspace.js';
 import { isJsonObject } from '../core/shared/json.js';
 import type { AttuneApp, AuthContext } from '../app/attune-app.js';
+import { csrfTokenMatches } from '../app/auth/sessions.js';
 import { HttpError } from './http-errors.js';
 import type { RouteScope } from './route-config.js';
 
@@ -45,6 +46,50 @@ function routeScope(request: FastifyRequest): RouteScope {
   return request.routeOptions.config.scope ?? 'admin';
 }
 
+/** The dashboard's session cookie (src/server/routes/session.routes.ts sets it). */
+export const SESSION_COOKIE = 'attune_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The value of one cookie in a `Cookie` header; null when absent. No library: one name, base64url values. */
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (header === undefined) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    if (part.slice(0, eq).trim() !== name) continue;
+    const value = part.slice(eq + 1).trim();
+    return value === '' ? null : value;
+  }
+  return null;
+}
+
+/**
+ * A request with no Authorization header but the session cookie: the session's workspace and scope
+ * stand in for a key. Unsafe methods must echo the session's CSRF token in `x-csrf-token` (the cookie
+ * is SameSite=Strict too; the token is the second lock). Null when there is no cookie; a cookie of an
+ * unknown, expired or revoked session is ERR_AUTH_INVALID.
+ */
+async function resolveSession(app: AttuneApp, request: FastifyRequest, needed: ApiKeyScope): Promise<AuthContext | null> {
+  const sessionId = readCookie(request.headers.cookie, SESSION_COOKIE);
+  if (sessionId === null) return null;
+  const session = await app.sessions.resolve(sessionId);
+  if (session === null) {
+    throw new HttpError('ERR_AUTH_INVALID', { message: 'The dashboard session is unknown, expired or revoked; log in again' });
+  }
+  if (!SAFE_METHODS.has(request.method)) {
+    const header = request.headers[CSRF_HEADER];
+    if (!csrfTokenMatches(session, typeof header === 'string' ? header : undefined)) throw new HttpError('ERR_CSRF');
+  }
+  if (!scopeAllows(session.scope, needed)) {
+    throw new HttpError('ERR_AUTH_SCOPE', {
+      message: `This route needs scope "${needed}"; this session has scope "${session.scope}"`,
+      details: [{ field: null, message: `scope "${needed}" required`, scopeRequired: needed, scopeHeld: session.scope }],
+    });
+  }
+  return session.auth;
+}
+
 /**
  * Two hooks: `onRequest` resolves a key from the headers before the body is read; `preValidation`
  * falls back to `writeKey` in the body on routes that allow it. The workspace always comes from the
@@ -67,9 +112,15 @@ export function installAuth(instance: FastifyInstance, app: AttuneApp): void {
           details: [{ field: 'authorization', message: fromHeader.reason }],
           headers: { 'www-authenticate': WWW_AUTHENTICATE },
         });
-      case 'none':
+      case 'none': {
+        const fromSession = await resolveSession(app, request, needed);
+        if (fromSession !== null) {
+          request.auth = fromSession;
+          return;
+        }
         if (request.routeOptions.config.keyInBody === true) return;
         throw missingKey(false);
+      }
     }
   });
 

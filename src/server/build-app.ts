@@ -8,6 +8,7 @@ import { registerJsonBodyParser } from './body-parsing.js';
 import { installErrorHandling } from './error-handler.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
 import { computedTraitRoutes } from './routes/computed-traits.routes.js';
+import { dashboardRoutes } from './routes/dashboard.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { ingestRoutes } from './routes/ingest.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
@@ -21,6 +22,8 @@ import { clusteringRoutes } from './routes/clusterings.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 import { segmentRoutes } from './routes/segments.routes.js';
 import { sdkRoutes } from './routes/sdk.routes.js';
+import { sessionRoutes } from './routes/session.routes.js';
+import type { SessionRouteOptions } from './routes/session.routes.js';
 import { generateRequestId, installSecurityHeaders } from './security-headers.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -28,6 +31,8 @@ export interface ServerDeps {
   readonly app: AttuneApp;
   /** Log one line per request (method, route pattern, status, time, request id) and failures. */
   readonly log: boolean;
+  /** Login throttling of the dashboard session routes (tests shorten the delay). */
+  readonly session?: SessionRouteOptions;
 }
 
 /**
@@ -100,7 +105,9 @@ export async function buildApp(deps: ServerDeps, opts: ServerOptions): Promise<F
   await instance.register(clusteringRoutes({ app: deps.app }));
   await instance.register(webhookRoutes({ app: deps.app }));
   await instance.register(segmentRoutes({ app: deps.app }));
+  await instance.register(sessionRoutes({ app: deps.app, ...(deps.session === undefined ? {} : { options: deps.session }) }));
   await instance.register(sdkRoutes());
+  await instance.register(dashboardRoutes());
   await instance.ready();
   return instance;
 }

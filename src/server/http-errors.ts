@@ -11,6 +11,8 @@ export const ERRORS = {
   ERR_AUTH_MISSING: { status: 401, message: 'An API key is required' },
   ERR_AUTH_INVALID: { status: 401, message: 'The API key is unknown or revoked' },
   ERR_AUTH_SCOPE: { status: 403, message: 'The API key does not have the scope this route needs' },
+  ERR_CSRF: { status: 403, message: 'The x-csrf-token header is missing or does not match the session' },
+  ERR_RATE_LIMITED: { status: 429, message: 'Too many failed logins; retry later' },
 
   // Request bodies
   ERR_BODY_INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },

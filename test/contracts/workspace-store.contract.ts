@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { SessionRecord, UserRecord } from '../../src/core/auth/dashboard.js';
 import type { ApiKeyRecord, Workspace } from '../../src/core/auth/workspace.js';
 import type { WorkspaceId } from '../../src/core/shared/ids.js';
 import { asApiKeyId, asWorkspaceId } from '../../src/core/shared/ids.js';
@@ -104,6 +105,56 @@ export function describeWorkspaceStoreContract(adapter: string, open: OpenStorag
         /secret hash/,
       );
       expect((await storage.read.workspaces.findKeyByHash('same'))?.id).toBe('key_1');
+    });
+  
+    test('users: put, get, list by workspace, replace, delete (with their sessions)', async (storage) => {
+      const ana: UserRecord = { username: 'ana', workspaceId: WS_A, scope: 'admin', passwordHash: 'scrypt$1', createdAtMs: 5 };
+      const bo: UserRecord = { username: 'bo', workspaceId: WS_B, scope: 'read', passwordHash: 'scrypt$2', createdAtMs: 6 };
+      const session: SessionRecord = {
+        idHash: 'h1', workspaceId: WS_A, scope: 'admin', principal: { kind: 'user', username: 'ana' }, csrfToken: 't', createdAtMs: 1, expiresAtMs: 100,
+      };
+      await inRun(storage, async (stores) => {
+        await stores.workspaces.putWorkspace(workspace(WS_A, 1));
+        await stores.workspaces.putWorkspace(workspace(WS_B, 2));
+        await stores.workspaces.putUser(bo);
+        await stores.workspaces.putUser(ana);
+        await stores.workspaces.putSession(session);
+      });
+      expect(await storage.read.workspaces.getUser('ana')).toEqual(ana);
+      expect(await storage.read.workspaces.getUser('nobody')).toBeNull();
+      expect(await storage.read.workspaces.listUsers(WS_A)).toEqual([ana]);
+      await inRun(storage, (stores) => stores.workspaces.putUser({ ...ana, scope: 'read' }));
+      expect((await storage.read.workspaces.getUser('ana'))?.scope).toBe('read');
+      expect(await inRun(storage, (stores) => stores.workspaces.deleteUser('ana'))).toBe(true);
+      expect(await inRun(storage, (stores) => stores.workspaces.deleteUser('ana'))).toBe(false);
+      expect(await storage.read.workspaces.getUser('ana')).toBeNull();
+      expect(await storage.read.workspaces.findSessionByHash('h1')).toBeNull();
+    });
+
+    test('putUser refuses an unknown workspace', async (storage) => {
+      await expect(
+        inRun(storage, (stores) => stores.workspaces.putUser({ username: 'x', workspaceId: WS_A, scope: 'read', passwordHash: 'h', createdAtMs: 1 })),
+      ).rejects.toThrow(/does not exist/);
+    });
+
+    test('sessions: put, find by hash, delete, purge expired', async (storage) => {
+      const byKey: SessionRecord = {
+        idHash: 'k1', workspaceId: WS_A, scope: 'read', principal: { kind: 'key', keyId: asApiKeyId('key_1'), name: 'reader' }, csrfToken: 'c1', createdAtMs: 1, expiresAtMs: 50,
+      };
+      const byUser: SessionRecord = {
+        idHash: 'u1', workspaceId: WS_B, scope: 'admin', principal: { kind: 'user', username: 'ana' }, csrfToken: 'c2', createdAtMs: 2, expiresAtMs: 100,
+      };
+      await inRun(storage, async (stores) => {
+        await stores.workspaces.putSession(byKey);
+        await stores.workspaces.putSession(byUser);
+      });
+      expect(await storage.read.workspaces.findSessionByHash('k1')).toEqual(byKey);
+      expect(await storage.read.workspaces.findSessionByHash('u1')).toEqual(byUser);
+      expect(await storage.read.workspaces.findSessionByHash('none')).toBeNull();
+      expect(await inRun(storage, (stores) => stores.workspaces.deleteExpiredSessions(50))).toBe(1);
+      expect(await storage.read.workspaces.findSessionByHash('k1')).toBeNull();
+      expect(await inRun(storage, (stores) => stores.workspaces.deleteSession('u1'))).toBe(true);
+      expect(await inRun(storage, (stores) => stores.workspaces.deleteSession('u1'))).toBe(false);
     });
   });
 }

@@ -60,6 +60,7 @@ export async function openTestApp(
     segments: { ...DEFAULT_APP_CONFIG.segments, ...opts.segments },
     recommendations: { ...DEFAULT_APP_CONFIG.recommendations, ...opts.recommendations },
     decisions: { ...DEFAULT_APP_CONFIG.decisions, ...opts.decisions },
+    dashboard: DEFAULT_APP_CONFIG.dashboard,
   };
   const app = await createAttuneApp({
     storage,

@@ -13,6 +13,10 @@ export interface MemoryTables {
   readonly keys: Map<ApiKeyId, KeyRecord>;
   /** secret_hash -> key id (unique, like the SQLite index). */
   readonly keyIdByHash: Map<string, ApiKeyId>;
+  /** UserRecord JSON by username (dashboard users; usernames are global). */
+  readonly users: Map<string, string>;
+  /** SessionRecord JSON by id hash. */
+  readonly sessions: Map<string, string>;
   readonly byWorkspace: Map<WorkspaceId, WorkspaceTables>;
 }
 
@@ -115,7 +119,7 @@ export interface CatalogEntry {
 }
 
 export function createMemoryTables(): MemoryTables {
-  return { workspaces: new Map(), keys: new Map(), keyIdByHash: new Map(), byWorkspace: new Map() };
+  return { workspaces: new Map(), keys: new Map(), keyIdByHash: new Map(), users: new Map(), sessions: new Map(), byWorkspace: new Map() };
 }
 
 /** The workspace's tables for reading; undefined when it never had data (reads return empty). */

@@ -50,6 +50,7 @@ export const serveCommand: CliCommand = {
           `  storage: ${config.storage.url}`,
           `  health:  curl ${server.url}/health`,
           `  API:     ${server.url}/openapi.json`,
+          `  dashboard: ${server.url}/app/ (npm run build:dashboard first)`,
           'Press Ctrl+C to stop.',
           '',
         ].join('\n'),

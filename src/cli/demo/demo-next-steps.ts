@@ -20,6 +20,7 @@ export function formatDemoNextSteps(input: {
     '',
     '==================================================================================',
     ` Attune is serving the demo on ${url}`,
+    ` Dashboard: ${url}/app/ (sign in with the admin key; build it first with npm run build:dashboard)`,
     '==================================================================================',
     '',
     'Try these (the admin key reads everything; the write key only sends events):',

@@ -10,7 +10,9 @@ import type { AppConfig } from '../../../src/app/app-config.js';
 import { DEFAULT_APP_CONFIG } from '../../../src/app/app-config.js';
 import type { AttuneApp } from '../../../src/app/attune-app.js';
 import { createAttuneApp } from '../../../src/app/create-attune-app.js';
+import type { Clock } from '../../../src/ports/clock.js';
 import type { Storage } from '../../../src/ports/storage.js';
+import type { SessionRouteOptions } from '../../../src/server/routes/session.routes.js';
 import { buildApp } from '../../../src/server/build-app.js';
 import type { ServerOptions } from '../../../src/server/server-options.js';
 import { DEFAULT_SERVER_OPTIONS } from '../../../src/server/server-options.js';
@@ -36,6 +38,10 @@ export async function startTestApp(
     readonly ingest?: Partial<AppConfig['ingest']>;
     /** Turn on the server's request log (pino on stdout); off by default to keep test output clean. */
     readonly log?: boolean;
+    /** The app's clock (default: the system clock). */
+    readonly clock?: Clock;
+    /** Login throttling of the session routes. */
+    readonly session?: SessionRouteOptions;
   } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'attune-http-'));
@@ -43,7 +49,7 @@ export async function startTestApp(
   const config: AppConfig = { ...DEFAULT_APP_CONFIG, ingest: { ...DEFAULT_APP_CONFIG.ingest, ...opts.ingest } };
   const app = await createAttuneApp({
     storage,
-    clock: { nowMs: () => Date.now() },
+    clock: opts.clock ?? { nowMs: () => Date.now() },
     logger: { info: () => {}, warn: () => {}, error: () => {} },
     config,
     // As `attune serve` does: recommender trainings run in a worker thread.
@@ -52,7 +58,7 @@ export async function startTestApp(
   });
   const bootstrapped = await app.bootstrap({ adminSecret: ADMIN_KEY, writeSecret: WRITE_KEY });
   if (bootstrapped === null) throw new Error('a fresh store must bootstrap');
-  const fastify = await buildApp({ app, log: opts.log ?? false }, { ...DEFAULT_SERVER_OPTIONS, ...opts.server });
+  const fastify = await buildApp({ app, log: opts.log ?? false, ...(opts.session === undefined ? {} : { session: opts.session }) }, { ...DEFAULT_SERVER_OPTIONS, ...opts.server });
   return {
     fastify,
     app,
