@@ -1,24 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { NormalizedEvent } from '../../core/events/event.js';
-import type { ProfileFeatures } from '../../core/features/compute-features.js';
-import { CONTEXT_DIM, CONTEXT_FEATURES, banditContext } from '../../core/decisions/bandit-context.js';
+import { banditContext } from '../../core/decisions/bandit-context.js';
 import { SENSITIVE_TRAITS } from '../../core/decisions/sensitive-traits.js';
 import { choose } from '../../core/decisions/bandit/choose.js';
-import type { LinearBanditState } from '../../core/decisions/bandit/linear-arms.js';
-import { greedyArm, parseLinearBanditState, ridgeCoefficients, update } from '../../core/decisions/bandit/linear-arms.js';
-import type { LoggedDecision, TargetPolicy } from '../../core/decisions/off-policy/estimators.js';
-import { doublyRobust, ips, snips } from '../../core/decisions/off-policy/estimators.js';
-import { fitRidgeRewardModel } from '../../core/decisions/off-policy/ridge-reward-model.js';
-import { createLinUcb } from '../../core/decisions/bandit/linucb.js';
 import type { DecisionOutcome, DecisionRecord, StoredDecision } from '../../core/decisions/decision-record.js';
 import type { OfferCandidate } from '../../core/decisions/offer-candidates.js';
 import { offerCandidates } from '../../core/decisions/offer-candidates.js';
 import type { OfferUsage } from '../../core/decisions/offers/eligibility.js';
 import { consentFor } from '../../core/profiles/consent.js';
 import { readNumber } from '../../core/profiles/ecommerce-fields.js';
-import type { ProfileState } from '../../core/profiles/profile-state.js';
 import { evaluateSegment, matchSegment } from '../../core/segments/evaluate-segment.js';
-import type { SegmentInput } from '../../core/segments/evaluate-segment.js';
 import type { ProfileId, WorkspaceId } from '../../core/shared/ids.js';
 import type { JsonObject, JsonValue } from '../../core/shared/json.js';
 import { isJsonObject } from '../../core/shared/json.js';
@@ -36,16 +27,15 @@ import type { CompiledVariant, LoadedPlacement } from './decision-config.js';
 import { DecisionConfig } from './decision-config.js';
 import type { Exposure } from './decision-log.js';
 import { DecisionLog } from './decision-log.js';
+import { BanditLearning } from './bandit-learning.js';
+import type { PolicyEvaluation } from './policy-evaluation.js';
+import { evaluateLoggedPolicies } from './policy-evaluation.js';
 import type { Assignment, ExperimentRegistry } from '../experiments/experiment-registry.js';
 
-const BANDIT_KIND = 'bandit';
 /** The recommendation strategies a `segments` experiment arm may use. */
 const SEGMENT_ONLY_WEIGHTS = { personal: 0, session: 0, also_bought: 0, also_viewed: 0, content: 0, repeat: 0, segment_popular: 1, popular: 1 } as const;
-const BUDGET_KIND = 'offer-budget';
 /** An order without a decision id is credited to the customer's latest decision this recent. */
 const ATTRIBUTION_WINDOW_MS = 24 * 3_600_000;
-/** Pending rewards at most (the oldest count as no reward when more arrive). */
-const MAX_PENDING = 200_000;
 const OUTCOME_EVENTS: ReadonlyMap<string, DecisionOutcome['kind']> = new Map([
   ['Product Clicked', 'click'],
   ['Promotion Clicked', 'click'],
@@ -54,100 +44,9 @@ const OUTCOME_EVENTS: ReadonlyMap<string, DecisionOutcome['kind']> = new Map([
   ['Order Completed', 'order'],
 ]);
 
-/** The live profile as decide() reads it (built by the app from the writer's cache and the engine). */
-export interface DecisionProfile {
-  readonly state: ProfileState;
-  readonly input: SegmentInput & { readonly baseFeatures: ProfileFeatures };
-  readonly segments: readonly string[];
-}
+import type { DecideRequest, DecisionPart, DecisionProfile, DecisionView, DecisionsApi } from './decision-api.js';
 
-export interface DecideRequest {
-  readonly user: ProfileLookup | null;
-  readonly placement: string;
-  readonly context: {
-    readonly page?: string | undefined;
-    readonly device?: string | undefined;
-    /** When the answer is shown (ISO in the API); default now. */
-    readonly atMs?: EpochMs | undefined;
-    /** The item in view (product page): item-to-item recommendations and the price offers are held to. */
-    readonly itemId?: string | undefined;
-    /** The basket's value, for offer guardrails on a cart page. */
-    readonly basketValue?: number | undefined;
-  };
-}
-
-export interface DecisionPart {
-  readonly reason: string;
-}
-
-export interface DecisionView {
-  readonly decisionId: string;
-  readonly placement: string;
-  readonly channel: string;
-  readonly personalized: boolean;
-  readonly notPersonalizedReason: string | null;
-  readonly recommendations: (RecommendationList & DecisionPart) | null;
-  readonly offer:
-    | (DecisionPart & {
-        readonly key: string;
-        readonly name: string;
-        readonly kind: string;
-        readonly discountPercent: number;
-        readonly discountValue: number | null;
-        readonly headline: string | null;
-        readonly policy: string;
-        readonly propensity: number;
-      })
-    | null;
-  /** Why no offer, when there is none. */
-  readonly noOfferReason: string | null;
-  readonly content:
-    | (DecisionPart & {
-        readonly variant: string;
-        readonly subject: string | null;
-        readonly body: string | null;
-        readonly text: string | null;
-        readonly policy: string;
-        readonly propensity: number;
-      })
-    | null;
-  /** The experiment arm this customer is in on this placement (or the global holdout); null: none. */
-  readonly experiment: { readonly key: string; readonly version: number; readonly arm: string; readonly treatment: string } | null;
-  readonly atMs: EpochMs;
-}
-
-export interface DecisionsApi {
-  decide(workspace: WorkspaceId, request: DecideRequest): Promise<DecisionView>;
-  getDecision(workspace: WorkspaceId, id: string): Promise<StoredDecision | null>;
-  putOffer(workspace: WorkspaceId, key: string, body: unknown): Promise<JsonValue>;
-  listOffers(workspace: WorkspaceId): readonly { readonly key: string; readonly source: JsonValue }[];
-  deleteOffer(workspace: WorkspaceId, key: string): Promise<boolean>;
-  putPlacement(workspace: WorkspaceId, key: string, body: unknown): Promise<JsonValue>;
-  listPlacements(workspace: WorkspaceId): readonly { readonly key: string; readonly source: JsonValue }[];
-  deletePlacement(workspace: WorkspaceId, key: string): Promise<boolean>;
-  /** Renders a template for a user as decide would (preview). */
-  preview(workspace: WorkspaceId, input: { readonly template: string; readonly user: ProfileLookup | null; readonly escape: 'html' | 'none' }): Promise<string>;
-  /** The template data of a profile (campaign rendering). */
-  templateData(workspace: WorkspaceId, user: ProfileLookup, extra: { readonly recommendations: RecommendationList | null; readonly channel: string; readonly atMs: EpochMs }): Promise<{ readonly data: TemplateData; readonly consented: boolean } | null>;
-  /**
-   * Compiles a campaign's templates once (refusing bad ones with the field, line and column) and
-   * returns a renderer for one recipient at a time: null for a recipient without a profile or
-   * without consent to the `purpose` (marketing e-mail by default), with the reason.
-   */
-  campaign(
-    workspace: WorkspaceId,
-    templates: { readonly subject: string | null; readonly body: string | null; readonly text: string | null },
-    options: { readonly channel: string; readonly purpose: string; readonly recommendations: number; readonly atMs: EpochMs },
-  ): (user: ProfileLookup) => Promise<{ readonly rendered: { readonly subject: string | null; readonly body: string | null; readonly text: string | null } } | { readonly skipped: string }>;
-  /**
-   * Off-policy evaluation from the decision log: what other policies would have earned on the
-   * logged traffic of a placement's offers or content (IPS, self-normalized IPS, doubly robust),
-   * next to what the logging policy earned. Decisions still inside the reward window are left out.
-   */
-  evaluatePolicies(workspace: WorkspaceId, placement: string, slot: 'offers' | 'content'): Promise<PolicyEvaluation>;
-  /** The bandits' learned state per placement slot (arms, updates, coefficients by feature name). */
-  banditReport(workspace: WorkspaceId, placement: string): readonly { readonly slot: string; readonly arms: readonly { readonly arm: string; readonly updates: number; readonly coefficients: Readonly<Record<string, number>> }[] }[];
-}
+export type { DecideRequest, DecisionPart, DecisionProfile, DecisionView, DecisionsApi } from './decision-api.js';
 
 export interface DecisionServiceDeps {
   readonly storage: Storage;
@@ -171,41 +70,6 @@ export interface DecisionServiceDeps {
   readonly seed?: number;
 }
 
-export interface PolicyEstimate {
-  readonly value: number;
-  readonly standardError: number;
-  readonly effectiveSampleSize: number;
-}
-
-export interface PolicyEvaluation {
-  readonly placement: string;
-  readonly slot: 'offers' | 'content';
-  /** Logged decisions usable for this slot (chosen by a bandit, reward window closed). */
-  readonly decisions: number;
-  /** The mean reward the logging policy earned. */
-  readonly loggedValue: number | null;
-  readonly policies: readonly { readonly policy: string; readonly ips: PolicyEstimate; readonly snips: PolicyEstimate; readonly doublyRobust: PolicyEstimate }[];
-}
-
-/** A logged decision as the estimators read it; null when it did not choose this slot by a bandit or its window is open. */
-function loggedDecision(d: StoredDecision, slot: 'offers' | 'content', cutoffMs: number): LoggedDecision | null {
-  const arm = slot === 'offers' ? d.offerKey : d.contentKey;
-  const propensity = slot === 'offers' ? d.offerPropensity : d.contentPropensity;
-  const x = d.context['x'];
-  const eligible = d.context[slot === 'offers' ? 'offerArms' : 'contentArms'];
-  if (arm === null || propensity === null || !(propensity > 0) || !Array.isArray(x) || x.length !== CONTEXT_DIM || !Array.isArray(eligible) || eligible.length < 2) return null;
-  const positive = d.outcomes.some((o) => (slot === 'offers' ? o.kind === 'order' : o.kind === 'click' || o.kind === 'order'));
-  if (!positive && d.atMs > cutoffMs) return null;
-  return { x: Float64Array.from(x as number[]), arm, propensity, reward: positive ? 1 : 0, eligible: eligible.filter((a): a is string => typeof a === 'string') };
-}
-
-interface PendingReward {
-  readonly workspace: WorkspaceId;
-  readonly slots: readonly { readonly slot: string; readonly arm: string }[];
-  readonly x: Float64Array;
-  readonly atMs: number;
-}
-
 /**
  * Decisions: what a customer sees on a placement, in one answer: recommended items, the offer and
  * its discount, the content variant rendered, each with its reason; logged as an exposure with its
@@ -215,12 +79,7 @@ export class DecisionService implements DecisionsApi {
   private readonly deps: DecisionServiceDeps;
   readonly configs: DecisionConfig;
   private readonly log: DecisionLog;
-  private readonly bandits = new Map<string, LinearBanditState>();
-  private readonly dirtyBandits = new Set<string>();
-  private readonly pending = new Map<string, PendingReward>();
-  /** Per offer: discount value given and redemptions (orders attributed to a decision that showed it). */
-  private readonly budgets = new Map<string, { spent: number; redemptions: number }>();
-  private readonly dirtyBudgets = new Set<string>();
+  private readonly learning: BanditLearning;
   private readonly rng: Rng;
   private readonly ids = new RandomIds();
   private readonly timer: ReturnType<typeof setInterval>;
@@ -230,23 +89,14 @@ export class DecisionService implements DecisionsApi {
     this.configs = new DecisionConfig({ storage: deps.storage, clock: deps.clock, logger: deps.logger, templates: deps.templates });
     this.log = new DecisionLog({ storage: deps.storage, logger: deps.logger, flushIntervalMs: deps.config.logFlushIntervalMs });
     this.rng = createRng(deps.seed ?? randomBytes(4).readUInt32LE(0));
+    this.learning = new BanditLearning({ storage: deps.storage, logger: deps.logger, rewardWindowMs: deps.config.rewardWindowMs });
     this.timer = setInterval(() => void this.sweep(), 10_000);
     this.timer.unref();
   }
 
   async load(workspace: WorkspaceId): Promise<void> {
     await this.configs.load(workspace);
-    for (const stored of await this.deps.storage.read.segments.listModels(workspace, BUDGET_KIND)) {
-      const body = stored.body as { spent?: unknown; redemptions?: unknown };
-      if (typeof body.spent === 'number' && typeof body.redemptions === 'number') this.budgets.set(`${workspace}\u0000${stored.id}`, { spent: body.spent, redemptions: body.redemptions });
-    }
-    for (const stored of await this.deps.storage.read.segments.listModels(workspace, BANDIT_KIND)) {
-      try {
-        this.bandits.set(`${workspace}\u0000${stored.id}`, parseLinearBanditState(stored.body));
-      } catch {
-        this.deps.logger.error('stored bandit state is unreadable; starting fresh', { workspace, bandit: stored.id });
-      }
-    }
+    await this.learning.load(workspace);
   }
 
   async decide(workspace: WorkspaceId, request: DecideRequest): Promise<DecisionView> {
@@ -340,7 +190,7 @@ export class DecisionService implements DecisionsApi {
       ...(offer !== null && offer.policy === 'bandit' ? [{ slot: `${placement.key}:offers`, arm: offer.key }] : []),
       ...(content !== null && content.policy === 'bandit' ? [{ slot: `${placement.key}:content`, arm: content.variant }] : []),
     ];
-    if (slots.length > 0) this.remember(id, { workspace, slots, x, atMs: this.deps.clock.nowMs() });
+    if (slots.length > 0) this.learning.remember(id, { workspace, slots, x, atMs: this.deps.clock.nowMs() });
     return {
       decisionId: id,
       placement: placement.key,
@@ -407,8 +257,8 @@ export class DecisionService implements DecisionsApi {
         await this.log.flush();
         const recorded = await this.deps.storage.uow.run('decisions:outcome', (stores) => stores.decisions.addOutcome(workspace, decisionId, outcome));
         if (!recorded) continue;
-        this.reward(decisionId, kind);
-        if (kind === 'order' && decision.offerKey !== null) this.redeemed(workspace, decision.offerKey, outcome.value, decision.discountPercent);
+        this.learning.reward(decisionId, kind);
+        if (kind === 'order' && decision.offerKey !== null) this.learning.redeemed(workspace, decision.offerKey, outcome.value, decision.discountPercent);
       }
     }
   }
@@ -499,57 +349,24 @@ export class DecisionService implements DecisionsApi {
 
   async evaluatePolicies(workspace: WorkspaceId, placement: string, slot: 'offers' | 'content'): Promise<PolicyEvaluation> {
     await this.log.flush();
-    const cutoff = this.deps.clock.nowMs() - this.deps.config.rewardWindowMs;
-    const logs: LoggedDecision[] = [];
-    let after: { atMs: number; id: string } | null = null;
-    for (;;) {
-      const page: readonly StoredDecision[] = await this.deps.storage.read.decisions.scan(workspace, { placement, after, limit: 1_000 });
-      for (const d of page) {
-        const logged = loggedDecision(d, slot, cutoff);
-        if (logged !== null) logs.push(logged);
-      }
-      const last = page.at(-1);
-      if (last === undefined || page.length < 1_000) break;
-      after = { atMs: last.atMs, id: last.id };
-    }
-    const arms = [...new Set(logs.flatMap((l) => l.eligible))].sort();
-    const result: PolicyEvaluation = { placement, slot, decisions: logs.length, loggedValue: logs.length === 0 ? null : logs.reduce((s, l) => s + l.reward, 0) / logs.length, policies: [] };
-    if (logs.length === 0) return result;
-    const model = fitRidgeRewardModel(logs, { dim: CONTEXT_DIM });
-    const state = this.bandits.get(`${workspace}\u0000${placement}:${slot}`);
-    const targets: { name: string; policy: TargetPolicy }[] = [
-      { name: 'uniform random', policy: (_x, eligible) => eligible.map(() => 1 / eligible.length) },
-      ...(state === undefined ? [] : [{ name: 'current bandit, greedy', policy: ((x, eligible) => greedyArm(state, eligible, x)) as TargetPolicy }]),
-      ...arms.map((arm) => ({ name: `always ${arm}`, policy: ((_x, eligible) => eligible.map((a) => (a === arm ? 1 : 0))) as TargetPolicy })),
-    ];
-    const estimate = (e: { estimate: number; standardError: number; effectiveSampleSize: number }) => ({ value: round(e.estimate), standardError: round(e.standardError), effectiveSampleSize: Math.round(e.effectiveSampleSize) });
-    return {
-      ...result,
-      policies: targets.map(({ name, policy }) => ({ policy: name, ips: estimate(ips(logs, policy)), snips: estimate(snips(logs, policy)), doublyRobust: estimate(doublyRobust(logs, policy, model.predict)) })),
-    };
+    const cutoffMs = this.deps.clock.nowMs() - this.deps.config.rewardWindowMs;
+    return evaluateLoggedPolicies(this.deps.storage, workspace, placement, slot, this.learning.state(workspace, `${placement}:${slot}`), cutoffMs);
   }
 
   banditReport(workspace: WorkspaceId, placement: string): ReturnType<DecisionsApi['banditReport']> {
-    const out: { slot: string; arms: { arm: string; updates: number; coefficients: Record<string, number> }[] }[] = [];
-    for (const slot of ['offers', 'content']) {
-      const state = this.bandits.get(`${workspace}\u0000${placement}:${slot}`);
-      if (state === undefined) continue;
-      out.push({
-        slot,
-        arms: state.arms.map((arm) => {
-          const theta = ridgeCoefficients(arm, CONTEXT_DIM);
-          return { arm: arm.id, updates: arm.n, coefficients: Object.fromEntries(CONTEXT_FEATURES.map((name, i) => [name, round(theta[i] ?? 0)])) };
-        }),
-      });
-    }
-    return out;
+    return this.learning.report(workspace, placement);
+  }
+
+  /** Decisions past the reward window count as no reward; the bandits and budgets are saved. */
+  async sweep(nowMs = this.deps.clock.nowMs()): Promise<void> {
+    await this.learning.sweep(nowMs);
   }
 
   /** Writes the exposure buffer and the bandits (on close, and periodically). */
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.log.close();
-    await this.saveBandits();
+    await this.learning.save(this.deps.clock.nowMs());
   }
 
   private async recommend(
@@ -612,7 +429,7 @@ export class DecisionService implements DecisionsApi {
     let policy = 'priority';
     const useBandit = spec.policy === 'bandit' && candidates.length > 1 && !rulesOnly;
     if (useBandit) {
-      const choice = choose(this.bandit(workspace, `${loaded.placement.key}:offers`), candidates.map((c) => c.offer.key), x, this.rng);
+      const choice = choose(this.learning.bandit(workspace, `${loaded.placement.key}:offers`), candidates.map((c) => c.offer.key), x, this.rng);
       chosen = candidates.find((c) => c.offer.key === choice.arm) as OfferCandidate;
       propensityOfChoice = choice.propensity;
       policy = `bandit (LinUCB, ${choice.reason})`;
@@ -656,7 +473,7 @@ export class DecisionService implements DecisionsApi {
       const first = eligible[0] as CompiledVariant;
       return { variant: first, policy: 'priority', propensity: 1, reason: first.variant.eligibility === null ? 'the first variant' : `eligible: ${first.variant.eligibility.text}` };
     }
-    const choice = choose(this.bandit(workspace, `${placement.key}:content`), eligible.map((v) => v.variant.key), x, this.rng);
+    const choice = choose(this.learning.bandit(workspace, `${placement.key}:content`), eligible.map((v) => v.variant.key), x, this.rng);
     const variant = eligible.find((v) => v.variant.key === choice.arm) as CompiledVariant;
     return { variant, policy: 'bandit', propensity: round(choice.propensity), reason: `chosen by bandit (LinUCB, ${choice.reason}) among ${eligible.length} variants`, arms: eligible.map((v) => v.variant.key) };
   }
@@ -707,97 +524,14 @@ export class DecisionService implements DecisionsApi {
       out.set(offer.key, {
         exposuresForCustomer: recent.filter(within(offer.caps.perCustomer?.windowDays)).length,
         exposuresForPlacement: recent.filter((d) => d.placement === placement).filter(within(offer.caps.perPlacement?.windowDays)).length,
-        discountSpent: this.budgets.get(`${workspace}\u0000${offer.key}`)?.spent ?? 0,
-        redemptions: this.budgets.get(`${workspace}\u0000${offer.key}`)?.redemptions ?? 0,
+        discountSpent: this.learning.budget(workspace, offer.key).spent,
+        redemptions: this.learning.budget(workspace, offer.key).redemptions,
       });
     }
     return out;
   }
 
-  private bandit(workspace: WorkspaceId, slot: string): LinearBanditState {
-    const key = `${workspace}\u0000${slot}`;
-    let state = this.bandits.get(key);
-    if (state === undefined) {
-      state = createLinUcb({ dim: CONTEXT_DIM, alpha: 0.5, lambda: 1, epsilon: 0.05 });
-      this.bandits.set(key, state);
-    }
-    return state;
-  }
 
-  private remember(id: string, entry: PendingReward): void {
-    if (this.pending.size >= MAX_PENDING) {
-      const oldest = this.pending.keys().next().value;
-      if (oldest !== undefined) this.expire(oldest);
-    }
-    this.pending.set(id, entry);
-  }
-
-  /** The first positive outcome (click for content, order for offers) rewards the arms that were chosen. */
-  private reward(decisionId: string, kind: DecisionOutcome['kind']): void {
-    const entry = this.pending.get(decisionId);
-    if (entry === undefined) return;
-    const remaining = entry.slots.filter((s) => {
-      const positive = s.slot.endsWith(':offers') ? kind === 'order' : kind === 'click' || kind === 'order';
-      if (positive) this.learn(entry.workspace, s.slot, s.arm, entry.x, 1);
-      return !positive;
-    });
-    if (remaining.length === 0) this.pending.delete(decisionId);
-    else this.pending.set(decisionId, { ...entry, slots: remaining });
-  }
-
-  private expire(decisionId: string): void {
-    const entry = this.pending.get(decisionId);
-    if (entry === undefined) return;
-    for (const s of entry.slots) this.learn(entry.workspace, s.slot, s.arm, entry.x, 0);
-    this.pending.delete(decisionId);
-  }
-
-  private learn(workspace: WorkspaceId, slot: string, arm: string, x: Float64Array, reward: number): void {
-    update(this.bandit(workspace, slot), arm, x, reward);
-    this.dirtyBandits.add(`${workspace}\u0000${slot}`);
-  }
-
-  /** Decisions past the reward window count as no reward; the bandits are saved. */
-  async sweep(nowMs = this.deps.clock.nowMs()): Promise<void> {
-    for (const [id, entry] of this.pending) {
-      if (nowMs - entry.atMs < this.deps.config.rewardWindowMs) break;
-      this.expire(id);
-    }
-    await this.saveBandits();
-  }
-
-  /** An order came from a decision that showed this offer: its budget is used by the discount given. */
-  private redeemed(workspace: WorkspaceId, offerKey: string, orderValue: number | null, discountPercent: number | null): void {
-    const key = `${workspace}\u0000${offerKey}`;
-    const budget = this.budgets.get(key) ?? { spent: 0, redemptions: 0 };
-    // The order's value is after the discount: the discount given is value · d / (1 − d).
-    const d = (discountPercent ?? 0) / 100;
-    budget.spent += orderValue === null || d >= 1 ? 0 : (orderValue * d) / (1 - d);
-    budget.redemptions += 1;
-    this.budgets.set(key, budget);
-    this.dirtyBudgets.add(key);
-  }
-
-  private async saveBandits(): Promise<void> {
-    if (this.dirtyBandits.size === 0 && this.dirtyBudgets.size === 0) return;
-    const bandits = [...this.dirtyBandits];
-    const budgets = [...this.dirtyBudgets];
-    this.dirtyBandits.clear();
-    this.dirtyBudgets.clear();
-    const updatedAtMs = this.deps.clock.nowMs();
-    await this.deps.storage.uow.run('decisions:bandits', async (stores) => {
-      for (const key of bandits) {
-        const [workspace, slot] = key.split('\u0000') as [WorkspaceId, string];
-        const state = this.bandits.get(key);
-        if (state !== undefined) await stores.segments.putModel(workspace, { kind: BANDIT_KIND, id: slot, body: JSON.parse(JSON.stringify(state)) as JsonValue, updatedAtMs });
-      }
-      for (const key of budgets) {
-        const [workspace, offer] = key.split('\u0000') as [WorkspaceId, string];
-        const budget = this.budgets.get(key);
-        if (budget !== undefined) await stores.segments.putModel(workspace, { kind: BUDGET_KIND, id: offer, body: { ...budget }, updatedAtMs });
-      }
-    });
-  }
 }
 
 function decisionIdOf(event: NormalizedEvent): string | null {
