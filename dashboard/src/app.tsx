@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, deleteSession, fetchSession, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import type { SessionResponse } from './api-types.js';
 import { LoginPage } from './pages/login-page.js';
+import { ModelsPage } from './pages/models-page.js';
 import { OverviewPage } from './pages/overview-page.js';
+import { ProfilesPage } from './pages/profiles-page.js';
 import { SegmentsPage } from './pages/segments-page.js';
 import { hrefOf, type Route, useRoute } from './router.js';
 
@@ -11,6 +13,8 @@ type SessionState = { readonly kind: 'loading' } | { readonly kind: 'anonymous';
 const NAV: readonly { readonly route: Route; readonly label: string }[] = [
   { route: 'overview', label: 'Overview' },
   { route: 'segments', label: 'Segments' },
+  { route: 'profiles', label: 'Profiles' },
+  { route: 'models', label: 'Models' },
 ];
 
 export function App() {
@@ -68,7 +72,22 @@ export function App() {
           Sign out
         </button>
       </header>
-      <main id="main">{route === 'overview' ? <OverviewPage /> : <SegmentsPage />}</main>
+      <main id="main">
+        <Page route={route} />
+      </main>
     </div>
   );
+}
+
+function Page(props: { readonly route: Route }) {
+  switch (props.route) {
+    case 'overview':
+      return <OverviewPage />;
+    case 'segments':
+      return <SegmentsPage />;
+    case 'profiles':
+      return <ProfilesPage />;
+    case 'models':
+      return <ModelsPage />;
+  }
 }

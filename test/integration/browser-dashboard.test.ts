@@ -8,6 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_ID } from '../../src/core/shared/ids.js';
+import type { AttuneApp } from '../../src/app/attune-app.js';
 import { seed } from '../builders/shop-events.js';
 import { ADMIN_KEY, startTestApp } from './helpers/start-test-app.js';
 import type { TestServer } from './helpers/start-test-app.js';
@@ -17,6 +18,27 @@ const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const SHOPPERS = 24;
+const DAY_MS = 86_400_000;
+
+/**
+ * Regular buyers (an order about every 8 days) and lapsed ones (a few orders long ago), as in
+ * app-predictions.test.ts: enough history for a purchase model to train and be measured.
+ */
+async function seedBuyers(app: AttuneApp, customers: number, nowMs: number): Promise<void> {
+  const events: unknown[] = [];
+  let id = 0;
+  for (let c = 0; c < customers; c++) {
+    const regular = c % 2 === 0;
+    const days = regular ? Array.from({ length: 25 }, (_, i) => 200 - i * 8 - (c % 5)) : [400 - (c % 30), 380 - (c % 30), 360 - (c % 20)];
+    for (const ago of days.filter((d) => d >= 0)) {
+      events.push({ type: 'track', event: 'Order Completed', userId: `${regular ? 'reg' : 'lap'}${c}`, messageId: `buy${++id}`, timestamp: new Date(nowMs - ago * DAY_MS).toISOString(), properties: { order_id: `buy${id}`, revenue: 20 + (c % 7) } });
+    }
+  }
+  for (let start = 0; start < events.length; start += 500) {
+    const outcome = await app.ingest({ workspaceId: WS, events: events.slice(start, start + 500), receivedAtMs: nowMs, impliedType: null, batchSentAt: null });
+    expect(outcome.rejected).toEqual([]);
+  }
+}
 
 /** A fresh profile and no background traffic: the test machine has no network (STACK.md, gotcha 12). */
 const NO_NETWORK_FLAGS = [
@@ -64,8 +86,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser', () => 
     });
     page.on('response', (r) => {
       const path = new URL(r.url()).pathname;
-      // Expected: "no session yet" before login and after logout, and the broken draft rule.
-      const expected = (r.status() === 401 && path === '/v1/session') || (r.status() === 422 && path === '/v1/segments/preview');
+      // Expected: "no session yet" before login and after logout, the broken draft rule, the
+      // untrained recommender and the customer id that does not exist.
+      const expected =
+        (r.status() === 401 && path === '/v1/session') ||
+        (r.status() === 422 && path === '/v1/segments/preview') ||
+        (r.status() === 404 && (path === '/v1/recommendations/model' || (path === '/v1/profiles/nobody-here' || path === '/v1/profiles/anonymous/nobody-here')));
       if (r.status() >= 400 && !expected) problems.push(`${r.status()} ${r.request().method()} ${path}`);
     });
     page.on('pageerror', (e) => problems.push(e.message));
@@ -125,6 +151,75 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser', () => 
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-segments-error.png'), fullPage: true });
 
     // The previews went through the session cookie with the CSRF header (POST is an unsafe request).
+    expect(problems).toEqual([]);
+  }, 30_000);
+
+  it('states plainly that no model is trained yet, then shows held-out metrics, the AUC chart and the recommender', async () => {
+    await page.getByRole('link', { name: 'Models' }).click();
+    await expect.poll(() => page.getByTestId('no-models').count()).toBe(1);
+    expect(await page.getByTestId('no-models').textContent()).toContain('No prediction models yet');
+    await expect.poll(() => page.getByTestId('recommender-untrained').count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-models-empty.png'), fullPage: true });
+
+    // A purchase model with enough history, a goal nobody reached (the RFM fallback) and the recommender.
+    await seedBuyers(t.app, 200, Date.now());
+    const buy = await t.app.predictions.train(WS, { key: 'buy_30d', target: { kind: 'purchase', withinDays: 30 }, seed: 7 });
+    expect(buy.fallbackReason).toBeNull();
+    const signup = await t.app.predictions.train(WS, { key: 'signup_30d', target: { kind: 'event', event: 'Newsletter Signup', withinDays: 30 }, seed: 7 });
+    expect(signup.fallbackReason).not.toBeNull();
+    const recs = await t.app.recommendations.train(WS, {});
+
+    await page.reload();
+    const model = page.getByTestId('model-buy_30d');
+    await expect.poll(() => model.count()).toBe(1);
+    const modelText = (await model.textContent()) ?? '';
+    expect(modelText).toContain(`AUC`);
+    expect(modelText).toContain((buy.metrics?.auc ?? Number.NaN).toFixed(3));
+    expect(modelText).toContain((buy.heuristicMetrics?.auc ?? Number.NaN).toFixed(3));
+    expect(modelText).toContain((buy.baselineMetrics?.auc ?? Number.NaN).toFixed(3));
+    expect(await page.getByTestId('model-signup_30d').getByTestId('fallback-reason').textContent()).toContain('Not enough data');
+    const chart = page.getByTestId('auc-chart').locator('svg');
+    expect(await chart.getAttribute('aria-label')).toContain(`buy_30d: model ${(buy.metrics?.auc ?? Number.NaN).toFixed(3)}`);
+    expect(await chart.locator('rect').count()).toBeGreaterThan(3);
+    const recommender = page.getByTestId('recommender');
+    expect(await recommender.textContent()).toContain(`version ${recs.version}`);
+    expect(await recommender.getByTestId('recs-weights').locator('tr').count()).toBe(Object.keys(recs.report.weights).length);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-models.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('looks up a customer by user id: traits, key features, predictions, segments with why, latest events; unknown ids are stated plainly', async () => {
+    await page.getByRole('link', { name: 'Profiles' }).click();
+    await expect.poll(() => page.getByTestId('profile-list').locator('li').count()).toBe(20);
+
+    await page.getByLabel('Look up by').selectOption('user_id');
+    await page.getByLabel('Customer id').fill('camper0');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const detail = page.getByTestId('profile-detail');
+    await expect.poll(() => detail.getByTestId('timeline').locator('tbody tr').count()).toBeGreaterThan(3);
+    expect(await detail.getByRole('heading', { level: 2 }).textContent()).toBe('camper0');
+    expect(await detail.getByTestId('traits').textContent()).toContain('camper');
+    expect(await detail.getByTestId('buying-stage').locator('dd').count()).toBe(2);
+    expect(Number(await detail.getByTestId('frequency').locator('dd').textContent())).toBeGreaterThan(0);
+    expect(await detail.getByTestId('predictions').textContent()).toContain('predicted.buy_30d');
+    const segments = (await detail.getByTestId('profile-segments').textContent()) ?? '';
+    expect(segments).toContain('Campers');
+    expect(segments).toContain('traits.tribe');
+    expect(await detail.getByTestId('timeline').textContent()).toContain('Order Completed');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-profiles.png'), fullPage: true });
+
+    await page.getByLabel('Customer id').fill('nobody-here');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect.poll(() => page.getByTestId('profile-not-found').textContent()).toContain('No profile has the user id nobody-here');
+    await page.getByLabel('Look up by').selectOption('anonymous_id');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect.poll(() => page.getByTestId('profile-not-found').textContent()).toContain('No profile has the anonymous id nobody-here');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-profiles-not-found.png'), fullPage: true });
+
+    // A profile from the list, by its profile id.
+    await page.getByTestId('profile-list').locator('button').first().click();
+    await expect.poll(() => detail.count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-profiles-picked.png'), fullPage: true });
     expect(problems).toEqual([]);
   }, 30_000);
 
