@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { HAS_CHROMIUM, launchChromium } from '../helpers/chromium.js';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,6 @@ import { ADMIN_KEY, startTestApp } from './helpers/start-test-app.js';
 import type { TestServer } from './helpers/start-test-app.js';
 
 const WS = DEFAULT_WORKSPACE_ID;
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const SHOPPERS = 24;
@@ -40,25 +39,12 @@ async function seedBuyers(app: AttuneApp, customers: number, nowMs: number): Pro
   }
 }
 
-/** A fresh profile and no background traffic: the test machine has no network (STACK.md, gotcha 12). */
-const NO_NETWORK_FLAGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-default-apps',
-  '--disable-domain-reliability',
-  '--disable-sync',
-  '--metrics-recording-only',
-  '--no-first-run',
-  '--no-default-browser-check',
-];
-
 /**
  * The dashboard (issue 8) built by Vite, served by the real server on a real SQLite store with
  * seeded shoppers, driven by Debian's Chromium at a laptop size: login with the admin key, the
  * overview numbers and chart, the rule builder's live preview and its positioned errors.
  */
-describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser', () => {
+describe.skipIf(!HAS_CHROMIUM)('the dashboard in a real browser', () => {
   let t: TestServer;
   let origin: string;
   let context: BrowserContext;
@@ -78,7 +64,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser', () => 
     origin = await t.fastify.listen({ host: '127.0.0.1', port: 0 });
 
     profileDir = mkdtempSync(join(tmpdir(), 'attune-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: NO_NETWORK_FLAGS, viewport: { width: 1280, height: 800 } });
+    context = await launchChromium(profileDir, { width: 1280, height: 800 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => {
       // Failed requests are recorded, with their URL, by the response listener below.

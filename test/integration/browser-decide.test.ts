@@ -1,33 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { HAS_CHROMIUM, launchChromium } from '../helpers/chromium.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_ID } from '../../src/core/shared/ids.js';
 import { ingest, seed } from '../builders/shop-events.js';
 import { ADMIN_KEY, WRITE_KEY, startTestApp } from './helpers/start-test-app.js';
 
 const WS = DEFAULT_WORKSPACE_ID;
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-
-/** A fresh profile and no background traffic: the test machine has no network (STACK.md, gotcha 12). */
-const NO_NETWORK_FLAGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-default-apps',
-  '--disable-domain-reliability',
-  '--disable-sync',
-  '--metrics-recording-only',
-  '--no-first-run',
-  '--no-default-browser-check',
-];
 
 describe('the decide demo page in a real browser', () => {
   // Chromium comes from Debian (`apt-get install -y chromium`, as .ci/run does); without it there is no browser to drive.
-  it.skipIf(!existsSync(CHROMIUM))('decides, renders items, content and the raw JSON, and sends a click back as an outcome', async () => {
+  it.skipIf(!HAS_CHROMIUM)('decides, renders items, content and the raw JSON, and sends a click back as an outcome', async () => {
     const t = await startTestApp();
     const profileDir = mkdtempSync(join(tmpdir(), 'attune-chromium-'));
     try {
@@ -42,7 +28,7 @@ describe('the decide demo page in a real browser', () => {
       });
       const origin = await t.fastify.listen({ host: '127.0.0.1', port: 0 });
 
-      const browser = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: NO_NETWORK_FLAGS, viewport: { width: 1000, height: 900 } });
+      const browser = await launchChromium(profileDir, { width: 1000, height: 900 });
       try {
         const page = browser.pages()[0] ?? (await browser.newPage());
         const problems: string[] = [];
