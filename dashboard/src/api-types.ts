@@ -100,3 +100,135 @@ export interface RecsStatusResponse {
   readonly current: RecsVersion;
   readonly history: readonly RecsVersion[];
 }
+
+
+/*
+ * Experiment results, restated: `ExperimentResults` (src/core/experiments/experiment-results.ts)
+ * reaches Node's Buffer through src/core/recs. Only the fields the Experiments page reads.
+ */
+
+/** `Interval` (src/core/experiments/intervals.ts). */
+export interface IntervalEstimate {
+  readonly estimate: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly pValue: number;
+  readonly confidence: number;
+}
+
+/** `RateEstimate`: a rate with its Wilson interval; null without a denominator. */
+export interface RateEstimate {
+  readonly count: number;
+  readonly n: number;
+  readonly rate: number | null;
+  readonly lower: number | null;
+  readonly upper: number | null;
+}
+
+/** `ArmResults`. */
+export interface ArmResults {
+  readonly key: string;
+  readonly treatment: string;
+  readonly weight: number;
+  readonly isBaseline: boolean;
+  readonly units: number;
+  readonly exposures: number;
+  readonly orders: number;
+  readonly ctr: RateEstimate;
+  readonly conversion: RateEstimate;
+  readonly revenuePerUnit: { readonly mean: number | null; readonly sd: number | null };
+  readonly discountPerUnit: number | null;
+}
+
+/** `ArmComparison` (the always-valid look is `SequentialLook`, src/core/experiments/sequential.ts). */
+export interface ArmComparison {
+  readonly arm: string;
+  readonly baseline: string;
+  readonly revenuePerUnit: {
+    readonly difference: IntervalEstimate;
+    readonly alwaysValid: { readonly estimate: number; readonly lower: number; readonly upper: number; readonly pValue: number; readonly alpha: number; readonly looks: number; readonly significant: boolean } | null;
+  } | null;
+  readonly roi: { readonly marginRate: number; readonly roiPerUnit: IntervalEstimate; readonly totals: { readonly units: number; readonly roi: number } } | null;
+  readonly guardrail: { readonly refunds: IntervalEstimate; readonly breached: boolean } | null;
+  readonly verdict: { readonly verdict: 'better' | 'worse' | 'inconclusive'; readonly metric: string; readonly reason: string };
+}
+
+/** `ExperimentResults`; `srm` is `SrmResult` (src/core/experiments/srm.ts). */
+export interface ExperimentResults {
+  readonly confidence: number;
+  readonly units: number;
+  readonly arms: readonly ArmResults[];
+  readonly comparisons: readonly ArmComparison[];
+  readonly srm: { readonly statistic: number; readonly df: number; readonly pValue: number; readonly expected: readonly number[]; readonly mismatch: boolean; readonly threshold: number };
+}
+
+/** `ExperimentSchema` (src/server/routes/experiments.routes.ts). */
+export interface ExperimentResponse {
+  readonly key: string;
+  readonly placement: string;
+  readonly version: number;
+  readonly arms: readonly { readonly key: string; readonly treatment: string; readonly weight: number }[];
+  readonly baseline: string;
+  readonly status: string;
+  readonly attributionHours: number;
+  readonly marginRate: number;
+  readonly startedAt: string;
+}
+
+/** `GET /v1/experiments/{key}/results` (JSON): `results` is the core's `ExperimentResults`. */
+export interface ExperimentResultsResponse {
+  readonly experiment: ExperimentResponse;
+  readonly results: ExperimentResults;
+  readonly report: string;
+}
+
+/** `ConfigListSchema` (src/server/decisions.schema.ts), as `GET /v1/placements` answers it. */
+export interface ConfigListResponse {
+  readonly items: readonly { readonly key: string; readonly definition: unknown }[];
+}
+
+/** `DecisionSchema` (src/server/decisions.schema.ts, which needs Node's Buffer through api.schema.ts). */
+export interface DecisionResponse {
+  readonly decisionId: string;
+  readonly placement: string;
+  readonly channel: string;
+  readonly personalized: boolean;
+  readonly notPersonalizedReason: string | null;
+  readonly recommendations: {
+    readonly reason: string;
+    readonly personalized: boolean;
+    readonly notPersonalizedReason: string | null;
+    readonly items: readonly {
+      readonly itemId: string;
+      readonly name: string | null;
+      readonly category: string | null;
+      readonly price: number | null;
+      readonly strategy: string;
+      readonly fallback: boolean;
+      readonly reasons: readonly { readonly source: string; readonly because: string | null; readonly text: string }[];
+    }[];
+  } | null;
+  readonly offer: {
+    readonly reason: string;
+    readonly key: string;
+    readonly name: string;
+    readonly kind: string;
+    readonly discountPercent: number;
+    readonly discountValue: number | null;
+    readonly headline: string | null;
+    readonly policy: string;
+    readonly propensity: number;
+  } | null;
+  readonly noOfferReason: string | null;
+  readonly content: {
+    readonly reason: string;
+    readonly variant: string;
+    readonly subject: string | null;
+    readonly body: string | null;
+    readonly text: string | null;
+    readonly policy: string;
+    readonly propensity: number;
+  } | null;
+  readonly experiment: { readonly key: string; readonly version: number; readonly arm: string; readonly treatment: string } | null;
+  readonly at: string;
+}

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, deleteSession, fetchSession, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import type { SessionResponse } from './api-types.js';
+import { DecidePage } from './pages/decide-page.js';
+import { ExperimentsPage } from './pages/experiments-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { ModelsPage } from './pages/models-page.js';
 import { OverviewPage } from './pages/overview-page.js';
@@ -15,6 +17,8 @@ const NAV: readonly { readonly route: Route; readonly label: string }[] = [
   { route: 'segments', label: 'Segments' },
   { route: 'profiles', label: 'Profiles' },
   { route: 'models', label: 'Models' },
+  { route: 'experiments', label: 'Experiments' },
+  { route: 'decide', label: 'Decide preview' },
 ];
 
 export function App() {
@@ -89,5 +93,9 @@ function Page(props: { readonly route: Route }) {
       return <ProfilesPage />;
     case 'models':
       return <ModelsPage />;
+    case 'experiments':
+      return <ExperimentsPage />;
+    case 'decide':
+      return <DecidePage />;
   }
 }

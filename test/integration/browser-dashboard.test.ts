@@ -9,7 +9,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_ID } from '../../src/core/shared/ids.js';
 import type { AttuneApp } from '../../src/app/attune-app.js';
-import { seed } from '../builders/shop-events.js';
+import { ingest, seed } from '../builders/shop-events.js';
 import { ADMIN_KEY, startTestApp } from './helpers/start-test-app.js';
 import type { TestServer } from './helpers/start-test-app.js';
 
@@ -208,6 +208,91 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in a real browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-profiles-picked.png'), fullPage: true });
     expect(problems).toEqual([]);
   }, 30_000);
+
+  it('states that there are no experiments and no placements yet, then shows an experiment with its results and previews a decision', async () => {
+    await page.getByRole('link', { name: 'Experiments' }).click();
+    await expect.poll(() => page.getByTestId('no-experiments').count()).toBe(1);
+    expect(await page.getByTestId('no-experiments').textContent()).toContain('No experiments yet');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-experiments-empty.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Decide preview' }).click();
+    await expect.poll(() => page.getByTestId('no-placements').count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-decide-empty.png'), fullPage: true });
+
+    // A placement with an offer and HTML content, an experiment on it, customers exposed and some orders.
+    // (The recommender was trained by the models test.)
+    await t.app.decisions.putOffer(WS, 'nudge', { name: 'Nudge', kind: 'percent_off', minPercent: 5, maxPercent: 20, marginFloor: 0.15, defaultMarginRate: 0.4, message: { headline: 'A little something' } });
+    await t.app.decisions.putPlacement(WS, 'home', {
+      channel: 'web',
+      recommendations: { count: 3 },
+      offers: { policy: 'priority' },
+      content: { policy: 'priority', variants: [{ key: 'greeting', subject: 'Hi {{ traits.tribe | default: "there" }}', body: '<p class="greeting"><strong>Hello {{ traits.tribe | default: "there" }}</strong></p>' }] },
+    });
+    const arms = [
+      { key: 'control', treatment: 'control', weight: 1 },
+      { key: 'one-to-one', treatment: 'personalized', weight: 1 },
+    ];
+    await t.app.experiments.put(WS, 'perso', { placement: 'home', arms });
+    const exposed = Array.from({ length: SHOPPERS }, (_, u) => `${u % 2 === 0 ? 'camper' : 'cook'}${u}`);
+    const armOf = new Map<string, string>();
+    for (const user of exposed) armOf.set(user, (await t.app.decisions.decide(WS, { user: { kind: 'user_id', value: user }, placement: 'home', context: {} })).experiment?.arm ?? '');
+    // A camper in the personalized arm: the preview below greets them by their tribe.
+    const previewed = exposed.find((u) => u.startsWith('camper') && armOf.get(u) === 'one-to-one') ?? 'none';
+    const orderAt = new Date(Date.now() + 1000).toISOString();
+    await ingest(
+      t.app,
+      exposed.filter((_, i) => i % 3 === 0).map((u, i) => ({ type: 'track', event: 'Order Completed', userId: u, messageId: `exp-o${i}`, timestamp: orderAt, properties: { order_id: `exp-o${i}`, revenue: 30 } })),
+      Date.now() + 2000,
+    );
+    const { results } = await t.app.experiments.results(WS, 'perso');
+
+    await page.getByRole('link', { name: 'Experiments' }).click();
+    const list = page.getByTestId('experiment-list');
+    await expect.poll(() => list.locator('tbody tr').count()).toBe(1);
+    const listText = (await list.textContent()) ?? '';
+    expect(listText).toContain('home');
+    expect(listText).toContain('running');
+    expect(listText).toContain('control (baseline): control, 1');
+    expect(listText).toContain('one-to-one: personalized, 1');
+    const armTable = page.getByTestId('arm-table');
+    await expect.poll(() => armTable.locator('tbody tr').count()).toBe(2);
+    expect(results.units).toBe(SHOPPERS);
+    const armRows = (await armTable.locator('tbody tr').allTextContents()).join('\n');
+    for (const arm of results.arms) expect(armRows).toContain(`${arm.key} `);
+    const comparison = page.getByTestId('comparison-one-to-one');
+    const verdict = results.comparisons.find((c) => c.arm === 'one-to-one')?.verdict;
+    expect(await comparison.getByTestId('verdict').textContent()).toContain(`Verdict: ${verdict?.verdict ?? '?'}.`);
+    expect(await comparison.textContent()).toContain('ROI per customer');
+    expect(await page.getByTestId('srm').textContent()).toContain(`Sample-ratio check: ${results.srm.mismatch ? 'mismatch' : 'OK'}`);
+    const reportLink = page.getByRole('link', { name: /report as Markdown/ });
+    expect(await reportLink.getAttribute('target')).toBe('_blank');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-experiments.png'), fullPage: true });
+    // The report opens in a new tab with the session cookie (a same-origin navigation).
+    const [report] = await Promise.all([context.waitForEvent('page'), reportLink.click()]);
+    await report.waitForLoadState();
+    expect(await report.evaluate<string>('document.body.innerText')).toMatch(/^#/);
+    await report.close();
+
+    await page.getByRole('link', { name: 'Decide preview' }).click();
+    expect(await page.getByTestId('decide-note').textContent()).toContain('logged');
+    await page.getByLabel('Placement').selectOption('home');
+    await page.getByLabel('User id').fill(previewed);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const decision = page.getByTestId('decision');
+    await expect.poll(() => decision.count()).toBe(1);
+    expect(await decision.getByTestId('decision-id').textContent()).toMatch(/^dec_/);
+    expect(await decision.getByTestId('decision-experiment').textContent()).toBe('perso (version 1): arm one-to-one, personalized');
+    expect(await decision.getByTestId('personalized').textContent()).toBe('yes');
+    expect(await decision.getByTestId('decision-items').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await decision.getByTestId('content-subject').textContent()).toBe('Hi camper');
+    expect(await decision.getByTestId('offer').textContent()).toMatch(/^(Nudge|No offer: )/);
+    // The body is rendered in a sandboxed frame, never in the dashboard's own DOM.
+    const frame = decision.getByTestId('content-body');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    await expect.poll(() => page.frameLocator('[data-testid="content-body"]').locator('p.greeting strong').textContent()).toBe('Hello camper');
+    expect(await page.locator('p.greeting').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-decide.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it('signs out: the session is gone and the login page is back', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
