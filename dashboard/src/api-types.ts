@@ -232,3 +232,22 @@ export interface DecisionResponse {
   readonly experiment: { readonly key: string; readonly version: number; readonly arm: string; readonly treatment: string } | null;
   readonly at: string;
 }
+
+/**
+ * `KeyResponseSchema` (src/server/api.schema.ts, restated for the Buffer reason above). The server
+ * does not record when a key was last used yet; `lastUsedAt` is read only if it ever sends one.
+ */
+export interface KeyResponse {
+  readonly id: string;
+  readonly name: string;
+  readonly scope: 'write' | 'read' | 'admin';
+  readonly prefix: string;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+  readonly lastUsedAt?: string | null;
+}
+
+/** `CreatedKeyResponseSchema`: the one answer that carries the secret. */
+export interface CreatedKeyResponse extends KeyResponse {
+  readonly secret: string;
+}

@@ -8,6 +8,7 @@ import { ModelsPage } from './pages/models-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { ProfilesPage } from './pages/profiles-page.js';
 import { SegmentsPage } from './pages/segments-page.js';
+import { SettingsPage } from './pages/settings-page.js';
 import { hrefOf, type Route, useRoute } from './router.js';
 
 type SessionState = { readonly kind: 'loading' } | { readonly kind: 'anonymous'; readonly reason: string | null } | { readonly kind: 'signed-in'; readonly session: SessionResponse };
@@ -19,6 +20,7 @@ const NAV: readonly { readonly route: Route; readonly label: string }[] = [
   { route: 'models', label: 'Models' },
   { route: 'experiments', label: 'Experiments' },
   { route: 'decide', label: 'Decide preview' },
+  { route: 'settings', label: 'Settings' },
 ];
 
 export function App() {
@@ -77,13 +79,13 @@ export function App() {
         </button>
       </header>
       <main id="main">
-        <Page route={route} />
+        <Page route={route} session={session} />
       </main>
     </div>
   );
 }
 
-function Page(props: { readonly route: Route }) {
+function Page(props: { readonly route: Route; readonly session: SessionResponse }) {
   switch (props.route) {
     case 'overview':
       return <OverviewPage />;
@@ -97,5 +99,7 @@ function Page(props: { readonly route: Route }) {
       return <ExperimentsPage />;
     case 'decide':
       return <DecidePage />;
+    case 'settings':
+      return <SettingsPage session={props.session} />;
   }
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 /** Hash routes: the server serves one index.html at /app/ and the page picks what to show. */
-export const ROUTES = ['overview', 'segments', 'profiles', 'models', 'experiments', 'decide'] as const;
+export const ROUTES = ['overview', 'segments', 'profiles', 'models', 'experiments', 'decide', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
 
 export function parseRoute(hash: string): Route {

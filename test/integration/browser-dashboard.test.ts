@@ -294,11 +294,79 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in a real browser', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it('shows the session and creates a key on the settings page, shows its secret once, and revokes it after a confirmation', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const facts = page.getByTestId('session-facts');
+    await expect.poll(() => facts.textContent()).toContain('admin');
+    expect(await facts.textContent()).toContain(WS);
+    const list = page.getByTestId('key-list');
+    await expect.poll(() => list.locator('tbody tr').count()).toBeGreaterThan(0);
+
+    const name = 'Web shop (browser test)';
+    await page.getByLabel('Key name').fill(name);
+    await page.getByLabel('Scope').selectOption('write');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secretField = page.getByLabel(`Secret of ${name}`);
+    await expect.poll(() => secretField.count()).toBe(1);
+    const secret = await secretField.inputValue();
+    expect(secret.length).toBeGreaterThan(16);
+    expect(await secretField.getAttribute('readonly')).not.toBeNull();
+    expect(await page.getByTestId('new-key').textContent()).toContain('it will not be shown again');
+    // The secret is the key the server made: it authenticates.
+    const tracked = await t.fastify.inject({ method: 'POST', url: '/v1/track', headers: { authorization: `Bearer ${secret}` }, payload: { event: 'Settings Test', userId: 'settings-user', messageId: 'settings-1' } });
+    expect(tracked.statusCode).toBe(200);
+    const row = list.locator('tbody tr', { hasText: name });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getByTestId('key-status').textContent()).toBe('Active');
+    // Held in the page's memory only, never in storage or a cookie.
+    const stored = await page.evaluate<string>('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })');
+    expect(stored).not.toContain(secret);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-settings.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByTestId('new-key').count()).toBe(0);
+    expect(await page.content()).not.toContain(secret);
+
+    // Revoke asks first; Cancel leaves the key alone.
+    await row.getByRole('button', { name: `Revoke ${name}` }).click();
+    const confirm = row.getByRole('group', { name: `Confirm revoking ${name}` });
+    expect(await confirm.textContent()).toContain(`Really revoke ${name}?`);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect(await confirm.count()).toBe(0);
+    expect((await t.app.listKeys(WS)).find((k) => k.name === name)?.revokedAtMs).toBeNull();
+    await row.getByRole('button', { name: `Revoke ${name}` }).click();
+    await confirm.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await expect.poll(() => row.getByTestId('key-status').textContent()).toMatch(/^Revoked /);
+    expect(await row.getByRole('button').count()).toBe(0);
+    expect((await t.app.listKeys(WS)).find((k) => k.name === name)?.revokedAtMs).not.toBeNull();
+    const refused = await t.fastify.inject({ method: 'POST', url: '/v1/track', headers: { authorization: `Bearer ${secret}` }, payload: { event: 'Settings Test', userId: 'settings-user', messageId: 'settings-2' } });
+    expect(refused.statusCode).toBe(401);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-settings-revoked.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 30_000);
+
   it('signs out: the session is gone and the login page is back', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.getByLabel('API key').count()).toBe(1);
     const res = await page.evaluate(async () => (await fetch('/v1/session')).status);
     expect(res).toBe(401);
+    expect(problems).toEqual([]);
+  }, 30_000);
+
+  it('a read-scope session sees its session on the settings page but no key controls (GET /v1/keys is 403 for it)', async () => {
+    const reader = await t.app.createKey({ workspaceId: WS, name: 'reader', scope: 'read' });
+    const listed = await t.fastify.inject({ method: 'GET', url: '/v1/keys', headers: { authorization: `Bearer ${reader.secret}` } });
+    expect(listed.statusCode).toBe(403);
+    await page.getByLabel('API key').fill(reader.secret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await expect.poll(() => page.getByTestId('session-facts').textContent()).toContain('read');
+    expect(await page.getByTestId('keys-need-admin').textContent()).toBe('Managing keys needs an admin session.');
+    expect(await page.getByRole('button', { name: 'Create key' }).count()).toBe(0);
+    expect(await page.getByTestId('key-list').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-settings-read.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByLabel('API key').count()).toBe(1);
     expect(problems).toEqual([]);
   }, 30_000);
 });
