@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getJson, postJson } from '../api.js';
 import type { ConfigListResponse, DecisionResponse } from '../api-types.js';
 import { formatInstant, formatRate } from '../format.js';
+import { LoadStatus } from '../components/load-status.js';
 import { type Load, messageOf } from '../load.js';
 
 const PUT_EXAMPLE = `PUT /v1/placements/home
@@ -44,12 +45,7 @@ export function DecidePage() {
         What a customer would get on a decision placement, and why. Previewing makes a real decision: it is logged like any other (an exposure in experiments and bandits, and it counts toward frequency caps and offer
         budgets).
       </p>
-      {placements.kind === 'loading' ? <p role="status">Loading placements…</p> : null}
-      {placements.kind === 'error' ? (
-        <p class="error" role="alert">
-          Could not load the placements: {placements.message}
-        </p>
-      ) : null}
+      <LoadStatus load={placements} loading="Loading placements…" failed="Could not load the placements" />
       {placements.kind === 'ready' && placements.value.length === 0 ? (
         <div data-testid="no-placements">
           <p>No decision placements yet. An admin defines one, e.g.:</p>

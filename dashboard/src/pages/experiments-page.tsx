@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import type { ArmComparison, ArmResults, ExperimentResponse, ExperimentResultsResponse, IntervalEstimate, RateEstimate } from '../api-types.js';
 import { formatCount, formatInstant, formatRate } from '../format.js';
+import { LoadStatus } from '../components/load-status.js';
 import { type Load, messageOf } from '../load.js';
 
 const PUT_EXAMPLE = `PUT /v1/experiments/perso
@@ -54,12 +55,7 @@ export function ExperimentsPage() {
   return (
     <section aria-labelledby="experiments-title">
       <h1 id="experiments-title">Experiments</h1>
-      {list.kind === 'loading' ? <p role="status">Loading experiments…</p> : null}
-      {list.kind === 'error' ? (
-        <p class="error" role="alert">
-          Could not load the experiments: {list.message}
-        </p>
-      ) : null}
+      <LoadStatus load={list} loading="Loading experiments…" failed="Could not load the experiments" />
       {list.kind === 'ready' && list.value.length === 0 ? (
         <div data-testid="no-experiments">
           <p>No experiments yet. An admin starts one on a decision placement, e.g.:</p>
@@ -139,12 +135,7 @@ function Results(props: { readonly experimentKey: string }) {
           Open the report as Markdown (new tab)
         </a>
       </p>
-      {load.kind === 'loading' ? <p role="status">Loading the results…</p> : null}
-      {load.kind === 'error' ? (
-        <p class="error" role="alert">
-          Could not load the results: {load.message}
-        </p>
-      ) : null}
+      <LoadStatus load={load} loading="Loading the results…" failed="Could not load the results" />
       {load.kind === 'ready' ? <ResultsBody r={load.value} /> : null}
     </article>
   );

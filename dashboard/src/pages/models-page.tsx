@@ -3,6 +3,7 @@ import { ApiError, getJson } from '../api.js';
 import type { ModelVersionResponse, RecsStatusResponse, RecsVersion } from '../api-types.js';
 import { AucBarChart } from '../components/auc-bar-chart.js';
 import { formatCount, formatInstant, formatRate } from '../format.js';
+import { LoadStatus } from '../components/load-status.js';
 import { type Load, messageOf } from '../load.js';
 
 type Metrics = NonNullable<ModelVersionResponse['metrics']>;
@@ -50,21 +51,11 @@ export function ModelsPage() {
     <section aria-labelledby="models-title">
       <h1 id="models-title">Models</h1>
       <h2>Prediction models</h2>
-      {models.kind === 'loading' ? <p role="status">Loading models…</p> : null}
-      {models.kind === 'error' ? (
-        <p class="error" role="alert">
-          Could not load the models: {models.message}
-        </p>
-      ) : null}
+      <LoadStatus load={models} loading="Loading models…" failed="Could not load the models" />
       {models.kind === 'ready' ? <PredictionModels models={models.value} /> : null}
 
       <h2>Recommender</h2>
-      {recs.kind === 'loading' ? <p role="status">Loading the recommender…</p> : null}
-      {recs.kind === 'error' ? (
-        <p class="error" role="alert">
-          Could not load the recommender: {recs.message}
-        </p>
-      ) : null}
+      <LoadStatus load={recs} loading="Loading the recommender…" failed="Could not load the recommender" />
       {recs.kind === 'ready' && recs.value.kind === 'untrained' ? (
         <p data-testid="recommender-untrained">
           The recommender has not been trained yet. It trains on schedule once product events (views, cart adds, orders) exist, or with <code>POST /v1/recommendations/train</code>.

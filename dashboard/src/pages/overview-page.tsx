@@ -1,3 +1,4 @@
+import { LoadStatus } from '../components/load-status.js';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, getJson } from '../api.js';
 import type { HistoryResponse, OverviewResponse, SegmentResponse } from '../api-types.js';
@@ -54,21 +55,11 @@ export function OverviewPage() {
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">Overview</h1>
-      {overview.kind === 'loading' ? <p role="status">Loading the numbers…</p> : null}
-      {overview.kind === 'error' ? (
-        <p class="error" role="alert">
-          Could not load the overview: {overview.message}
-        </p>
-      ) : null}
+      <LoadStatus load={overview} loading="Loading the numbers…" failed="Could not load the overview" />
       {overview.kind === 'ready' ? <OverviewNumbers o={overview.value} /> : null}
 
       <h2 id="sizes-title">Largest segments over time</h2>
-      {chart.kind === 'loading' ? <p role="status">Loading segment history…</p> : null}
-      {chart.kind === 'error' ? (
-        <p class="error" role="alert">
-          Could not load segment history: {chart.message}
-        </p>
-      ) : null}
+      <LoadStatus load={chart} loading="Loading segment history…" failed="Could not load segment history" />
       {chart.kind === 'ready' && chart.value.count === 0 ? <p>No segments yet.</p> : null}
       {chart.kind === 'ready' && chart.value.count > 0 ? (
         <TimeSeriesChart title={`Members per day of the ${chart.value.count} largest segments`} xSeconds={chart.value.xSeconds} series={chart.value.series} />

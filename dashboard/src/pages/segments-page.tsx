@@ -1,3 +1,4 @@
+import { LoadStatus } from '../components/load-status.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, getJson, postJson } from '../api.js';
 import type { SegmentPreviewResponse, SegmentResponse } from '../api-types.js';
@@ -156,12 +157,7 @@ export function SegmentsPage() {
         </div>
         <div>
           <h2>All segments</h2>
-          {segments.kind === 'loading' ? <p role="status">Loading…</p> : null}
-          {segments.kind === 'error' ? (
-            <p class="error" role="alert">
-              Could not load segments: {segments.message}
-            </p>
-          ) : null}
+          <LoadStatus load={segments} loading="Loading…" failed="Could not load segments" />
           {segments.kind === 'ready' && segments.list.length === 0 ? <p>No segments yet.</p> : null}
           {segments.kind === 'ready' && segments.list.length > 0 ? (
             <table data-testid="segment-list">

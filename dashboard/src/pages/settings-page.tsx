@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, getJson, postJson, request } from '../api.js';
 import type { CreatedKeyResponse, KeyResponse, SessionResponse } from '../api-types.js';
 import { formatInstant } from '../format.js';
+import { LoadStatus } from '../components/load-status.js';
 import { type Load, messageOf } from '../load.js';
 
 type KeyScope = KeyResponse['scope'];
@@ -81,12 +82,7 @@ function KeyManager() {
         }}
       />
       {newKey === null ? null : <NewKeySecret created={newKey} onDone={() => setNewKey(null)} />}
-      {list.kind === 'loading' ? <p role="status">Loading the keys…</p> : null}
-      {list.kind === 'error' ? (
-        <p class="error" role="alert">
-          Could not load the keys: {list.message}
-        </p>
-      ) : null}
+      <LoadStatus load={list} loading="Loading the keys…" failed="Could not load the keys" />
       {list.kind === 'ready' && list.value.kind === 'listed' ? <KeyTable keys={list.value.keys} onChanged={reload} /> : null}
     </>
   );
