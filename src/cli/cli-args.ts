@@ -67,3 +67,11 @@ export function parsePositiveInt(value: string | undefined, flag: string, fallba
   }
   return Number(value);
 }
+
+/** A required flag that must be one of `choices`, or a usage error naming the action and the choices. */
+export function parseChoice<const C extends string>(value: string | undefined, flag: string, choices: readonly C[], action: string): C {
+  if (value === undefined) throw new UsageError(`${action} needs ${flag} ${choices.join('|')}`);
+  const choice = choices.find((c) => c === value);
+  if (choice === undefined) throw new UsageError(`${flag} must be one of ${choices.join(', ')}, got "${value}"`);
+  return choice;
+}

@@ -1,8 +1,8 @@
-import { API_KEY_SCOPES, type ApiKeyRecord, type ApiKeyScope } from '../../core/auth/workspace.js';
+import { API_KEY_SCOPES, type ApiKeyRecord } from '../../core/auth/workspace.js';
 import { asApiKeyId } from '../../core/shared/ids.js';
 import { toIso } from '../../core/shared/time.js';
 import { bootstrapStore, formatBootstrapNotice, loadCommandConfig, resolveWorkspace, withApp } from '../app-session.js';
-import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgsOrHelp } from '../cli-args.js';
+import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgsOrHelp, parseChoice } from '../cli-args.js';
 import type { CliCommand } from '../cli-command.js';
 import type { CliRuntime } from '../cli-runtime.js';
 import { formatTable } from '../format.js';
@@ -46,13 +46,6 @@ function toKeyJson(key: ApiKeyRecord): Record<string, string | null> {
   };
 }
 
-function readScope(value: string | undefined): ApiKeyScope {
-  if (value === undefined) throw new UsageError('create needs --scope write|read|admin');
-  const scope = API_KEY_SCOPES.find((s) => s === value);
-  if (scope === undefined) throw new UsageError(`--scope must be one of ${API_KEY_SCOPES.join(', ')}, got "${value}"`);
-  return scope;
-}
-
 function readName(value: string | undefined): string {
   const name = value?.trim() ?? '';
   if (name === '') throw new UsageError('create needs --name NAME');
@@ -76,7 +69,7 @@ export const keysCommand: CliCommand = {
     }
     if (action === 'revoke' && rest.length !== 1) throw new UsageError('revoke needs exactly one key ID (see `attune keys list`)');
     if (action !== 'revoke' && rest.length > 0) throw new UsageError(`unexpected argument "${rest[0] ?? ''}"`);
-    const scope = action === 'create' ? readScope(values.scope) : null;
+    const scope = action === 'create' ? parseChoice(values.scope, '--scope', API_KEY_SCOPES, 'create') : null;
     const name = action === 'create' ? readName(values.name) : null;
     const json = values.json === true;
     const config = loadCommandConfig(runtime, { argv: configFlagsOf(values, STORE_FLAG_NAMES) });

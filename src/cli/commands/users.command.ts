@@ -3,7 +3,7 @@ import { MIN_PASSWORD_LENGTH } from '../../core/auth/dashboard.js';
 import { toIso } from '../../core/shared/time.js';
 import type { UserView } from '../../app/auth/sessions.js';
 import { bootstrapStore, formatBootstrapNotice, loadCommandConfig, resolveWorkspace, withApp } from '../app-session.js';
-import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgsOrHelp } from '../cli-args.js';
+import { STORE_FLAG_NAMES, STORE_OPTIONS, STORE_OPTIONS_HELP, configFlagsOf, parseCommandArgsOrHelp, parseChoice } from '../cli-args.js';
 import type { CliCommand } from '../cli-command.js';
 import type { CliRuntime } from '../cli-runtime.js';
 import { formatTable } from '../format.js';
@@ -38,13 +38,6 @@ function toUserJson(user: UserView): Record<string, string> {
   return { username: user.username, workspace: user.workspaceId, scope: user.scope, createdAt: toIso(user.createdAtMs) };
 }
 
-function readScope(value: string | undefined): SessionScope {
-  if (value === undefined) throw new UsageError('create needs --scope admin|read');
-  const scope = SESSION_SCOPES.find((s) => s === value);
-  if (scope === undefined) throw new UsageError(`--scope must be one of ${SESSION_SCOPES.join(', ')}, got "${value}"`);
-  return scope;
-}
-
 export const usersCommand: CliCommand = {
   name: 'users',
   aliases: [],
@@ -64,7 +57,7 @@ export const usersCommand: CliCommand = {
     let scope: SessionScope | null = null;
     let username: string | null = null;
     if (action === 'create') {
-      scope = readScope(values.scope);
+      scope = parseChoice(values.scope, '--scope', SESSION_SCOPES, 'create');
       username = values.username?.trim() ?? '';
       if (username === '') throw new UsageError('create needs --username U');
       if (runtime.readSecret === undefined) throw new UsageError('this runtime cannot read a password');
